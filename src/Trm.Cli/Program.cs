@@ -1,0 +1,3 @@
+using Trm.Cli;
+
+return await TrmCommandLine.InvokeAsync(args);

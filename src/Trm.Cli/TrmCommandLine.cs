@@ -1,0 +1,18 @@
+using System.CommandLine;
+
+namespace Trm.Cli;
+
+/// <summary>Builds the <c>trm</c> root command. Each verb lives in its own file under <c>Commands/</c> and is registered here.</summary>
+public static class TrmCommandLine
+{
+    /// <summary>Creates the root command with every verb registered.</summary>
+    public static RootCommand CreateRootCommand()
+    {
+        var root = new RootCommand("trm — build datasets, train, evaluate and run Tiny Recursive Models.");
+        // Verbs register themselves here, one line each (keep alphabetical to ease merges).
+        return root;
+    }
+
+    /// <summary>Parses and runs <paramref name="args"/>; returns the process exit code.</summary>
+    public static Task<int> InvokeAsync(string[] args) => CreateRootCommand().Parse(args).InvokeAsync();
+}
