@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The README's test command: installs what is missing, builds (native shim + .NET) and runs every test project.
+# Ends with one line "N passed, N failed, N skipped" summed from the test results (TRX files).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source eng/bootstrap.sh
+
+results="artifacts/test-results"
+rm -rf "$results"
+mkdir -p "$results"
+
+dotnet build Trm.Sdk.sln -c Release -nologo -v minimal
+
+set +e
+dotnet test Trm.Sdk.sln -c Release --no-build -nologo -v minimal \
+  --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" "$@"
+rc=$?
+set -e
+
+# A test project that crashed writes no TRX file: it counts as a failure.
+projects=$(find tests -name '*.Tests.csproj' | wc -l)
+trx_count=$(find "$results" -name '*.trx' | wc -l)
+# Count test results by outcome (an ignored NUnit test is "NotExecuted"; TRX's own counters miss it).
+count() {
+  { find "$results" -name '*.trx' -print0 | xargs -0 -r grep -ho "<UnitTestResult [^>]*outcome=\"$1\"" || true; } | wc -l
+}
+passed=$(count Passed)
+failed=$(( $(count Failed) + $(count Error) + $(count Timeout) + $(count Aborted) ))
+skipped=$(( $(count NotExecuted) + $(count Inconclusive) ))
+if [ "$trx_count" -lt "$projects" ]; then
+  echo "test: $((projects - trx_count)) test project(s) produced no results (crashed or not run)" >&2
+  failed=$((failed + projects - trx_count))
+  [ "$rc" -ne 0 ] || rc=1
+fi
+[ "$failed" -eq 0 ] || [ "$rc" -ne 0 ] || rc=1
+echo "$passed passed, $failed failed, $skipped skipped"
+exit "$rc"
