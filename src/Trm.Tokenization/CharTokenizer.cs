@@ -75,22 +75,19 @@ public sealed class CharTokenizer : Tokenizer
         foreach (string text in corpus)
         {
             ArgumentNullException.ThrowIfNull(text, nameof(corpus));
-            foreach (char c in text)
+            if (Ascii.IsValid(text))
             {
-                if (c < 128)
+                foreach (char c in text)
                 {
                     ascii[c] = true;
                 }
-                else
-                {
-                    goto slow;
-                }
             }
-            continue;
-        slow:
-            foreach (Rune rune in text.EnumerateRunes()) // invalid UTF-16 enumerates as U+FFFD
+            else
             {
-                seen.Add(rune.Value);
+                foreach (Rune rune in text.EnumerateRunes()) // invalid UTF-16 enumerates as U+FFFD
+                {
+                    seen.Add(rune.Value);
+                }
             }
         }
         for (int c = 0; c < 128; c++)
