@@ -127,4 +127,17 @@ for (let k = 0; k < 500; k++) {
   for (let j = 0; j < len; j++) s += pick(ws);
   emit("whitespace", s);
 }
+// 5. Long pieces (> 128 UTF-8 bytes: the heap merger): long words, digit runs, base64-like blobs, CJK and Thai runs.
+const longPools = [
+  "abcdefghijklmnopqrstuvwxyz".split(""), "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".split(""),
+  "0123456789".split(""), Array.from({ length: 200 }, (_, i) => String.fromCodePoint(0x4e00 + i)),
+  Array.from({ length: 46 }, (_, i) => String.fromCodePoint(0xe01 + i)), ["ab", "ba", "the", "ing", "aaa", "zz"],
+];
+for (let k = 0; k < 150; k++) {
+  const pool = longPools[k % longPools.length];
+  const len = 50 + Math.floor(rand() * 1500);
+  let s = k % 3 === 0 ? " " : "";
+  for (let j = 0; j < len; j++) s += pick(pool);
+  emit("long", s);
+}
 enc.free();

@@ -22,7 +22,7 @@ public sealed class Gpt2Tokenizer : Tokenizer
     /// <summary>Id of <see cref="EndOfText"/>.</summary>
     public const int EndOfTextId = 50256;
 
-    private const int DefaultCacheCapacity = 1 << 17;
+    private const int DefaultCacheCapacity = 1 << 16;
 
     private static readonly Lazy<Gpt2Tokenizer> s_default = new(() => new Gpt2Tokenizer(BpeVocabulary.Gpt2, null, new PieceCache(DefaultCacheCapacity)));
 
@@ -60,17 +60,18 @@ public sealed class Gpt2Tokenizer : Tokenizer
             int end = Gpt2PreTokenizer.NextPieceEnd(text, pos);
             var piece = text[pos..end];
             pos = end;
-            if (whole.TryGetValue(piece, out int id))
+            uint hash = PieceHash.Compute(piece);
+            if (whole.TryGetValue(piece, hash, out int id))
             {
                 destination.Add(id);
             }
-            else if (_cache.TryGet(piece, out int[]? ids))
+            else if (_cache.TryGet(piece, hash, out int[] ids))
             {
                 destination.AddRange(ids);
             }
             else
             {
-                EncodePiece(piece, destination);
+                EncodePiece(piece, hash, destination);
             }
         }
     }
@@ -85,11 +86,12 @@ public sealed class Gpt2Tokenizer : Tokenizer
             int end = Gpt2PreTokenizer.NextPieceEnd(text, pos);
             var piece = text[pos..end];
             pos = end;
-            if (whole.ContainsKey(piece))
+            uint hash = PieceHash.Compute(piece);
+            if (whole.TryGetValue(piece, hash, out _))
             {
                 count++;
             }
-            else if (_cache.TryGet(piece, out int[]? ids))
+            else if (_cache.TryGet(piece, hash, out int[] ids))
             {
                 count += ids.Length;
             }
@@ -97,7 +99,7 @@ public sealed class Gpt2Tokenizer : Tokenizer
             {
                 scratch ??= new List<int>(16);
                 scratch.Clear();
-                EncodePiece(piece, scratch);
+                EncodePiece(piece, hash, scratch);
                 count += scratch.Count;
             }
         }
@@ -105,7 +107,7 @@ public sealed class Gpt2Tokenizer : Tokenizer
     }
 
     /// <summary>Byte-pair encodes one piece, appends its ids and caches them.</summary>
-    private void EncodePiece(ReadOnlySpan<char> piece, List<int> destination)
+    private void EncodePiece(ReadOnlySpan<char> piece, uint hash, List<int> destination)
     {
         int maxBytes = piece.Length * 3;
         byte[]? rented = null;
@@ -117,7 +119,7 @@ public sealed class Gpt2Tokenizer : Tokenizer
             BytePairMerger.Merge(_vocab, bytes[..length], destination);
             if (piece.Length <= PieceCache.MaxPieceLength)
             {
-                _cache.Add(piece, destination.GetRange(start, destination.Count - start).ToArray());
+                _cache.Add(piece, hash, destination.GetRange(start, destination.Count - start).ToArray());
             }
         }
         finally

@@ -51,7 +51,7 @@ public class GoldenParityTests
     public void GoldenFile_HasThousandsOfCasesFromEverySource()
     {
         Assert.That(Cases, Has.Count.GreaterThan(5000));
-        Assert.That(Cases.Select(c => c.Source).Distinct(), Is.SupersetOf(new[] { "case", "special", "shakespeare-line", "gsm8k", "alpaca-seed", "random", "whitespace" }));
+        Assert.That(Cases.Select(c => c.Source).Distinct(), Is.SupersetOf(new[] { "case", "special", "shakespeare-line", "gsm8k", "alpaca-seed", "random", "whitespace", "long" }));
         Assert.That(Cases.Count(c => c.Text.Any(char.IsSurrogate) && !IsValidUtf16(c.Text)), Is.GreaterThan(50), "lone surrogates are covered");
     }
 

@@ -14,7 +14,6 @@ internal sealed class BpeVocabulary
 
     private readonly byte[] _tokenBytes;
     private readonly int[] _tokenOffsets; // token i is _tokenBytes[_tokenOffsets[i] .. _tokenOffsets[i + 1]]
-    private readonly Dictionary<string, int> _wholeTokens;
 
     private BpeVocabulary(byte[][] tokens, int ordinaryCount, PairRankMap merges, Dictionary<string, int> specials)
     {
@@ -38,7 +37,7 @@ internal sealed class BpeVocabulary
         ByteToId = new int[256];
         Array.Fill(ByteToId, -1);
         var strict = new UTF8Encoding(false, throwOnInvalidBytes: true);
-        _wholeTokens = new Dictionary<string, int>(ordinaryCount);
+        var wholeTokens = new Dictionary<string, int>(ordinaryCount);
         for (int id = 0; id < ordinaryCount; id++)
         {
             byte[] bytes = tokens[id];
@@ -48,7 +47,7 @@ internal sealed class BpeVocabulary
             }
             try
             {
-                _wholeTokens.TryAdd(strict.GetString(bytes), id);
+                wholeTokens.TryAdd(strict.GetString(bytes), id);
             }
             catch (DecoderFallbackException)
             {
@@ -60,7 +59,7 @@ internal sealed class BpeVocabulary
         {
             throw new InvalidDataException($"The vocabulary has no token for byte 0x{missing:X2}.");
         }
-        WholeTokens = _wholeTokens.GetAlternateLookup<ReadOnlySpan<char>>();
+        WholeTokens = new WholeTokenTable(wholeTokens);
     }
 
     /// <summary>The GPT-2 vocabulary embedded in this assembly (decompressed and parsed on first use).</summary>
@@ -78,7 +77,7 @@ internal sealed class BpeVocabulary
     public Dictionary<string, int> SpecialTokens { get; }
 
     /// <summary>Lookup of a piece of text that is exactly one ordinary token.</summary>
-    public Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> WholeTokens { get; }
+    public WholeTokenTable WholeTokens { get; }
 
     /// <summary>The UTF-8 bytes of ordinary token <paramref name="id"/>.</summary>
     public ReadOnlySpan<byte> GetBytes(int id) => _tokenBytes.AsSpan(_tokenOffsets[id], _tokenOffsets[id + 1] - _tokenOffsets[id]);

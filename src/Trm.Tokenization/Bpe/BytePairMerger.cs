@@ -24,7 +24,7 @@ internal static class BytePairMerger
         }
     }
 
-    private static void MergeShort(BpeVocabulary vocab, ReadOnlySpan<byte> bytes, List<int> destination)
+    internal static void MergeShort(BpeVocabulary vocab, ReadOnlySpan<byte> bytes, List<int> destination)
     {
         int n = bytes.Length;
         Span<int> ids = stackalloc int[n];
@@ -83,7 +83,7 @@ internal static class BytePairMerger
     /// The same merge order for long pieces (long whitespace runs, base64 blobs) in O(n log n): a doubly linked list of
     /// tokens and a heap of candidate pairs ordered by (rank, position); stale heap entries are skipped when popped.
     /// </summary>
-    private static void MergeLong(BpeVocabulary vocab, ReadOnlySpan<byte> bytes, List<int> destination)
+    internal static void MergeLong(BpeVocabulary vocab, ReadOnlySpan<byte> bytes, List<int> destination)
     {
         int n = bytes.Length;
         int[] ids = ArrayPool<int>.Shared.Rent(n);

@@ -1,52 +1,50 @@
-using System.Collections.Concurrent;
-
 namespace Trm.Tokenization.Bpe;
 
 /// <summary>
-/// Thread-safe, bounded cache from a pre-tokenized piece to its ids. Lookups take a span and do not allocate. When the
-/// cache holds <see cref="Capacity"/> entries it is cleared (simple, and text statistics refill it quickly).
+/// Bounded, lock-free cache from a pre-tokenized piece to its ids: a direct-mapped array of immutable entries indexed by
+/// <see cref="PieceHash"/>. A new piece overwrites whatever shared its slot. Reads and writes are single reference
+/// loads and stores, so any number of threads can use it at once; lookups do not allocate.
 /// </summary>
 internal sealed class PieceCache
 {
     /// <summary>Pieces longer than this (in UTF-16 units) are not cached: they are rare and would crowd the cache.</summary>
     public const int MaxPieceLength = 64;
 
-    private readonly ConcurrentDictionary<string, int[]> _entries = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> _lookup;
-    private int _count;
+    private readonly Entry?[] _slots;
+    private readonly int _mask;
 
+    /// <param name="capacity">Maximum number of pieces held (rounded up to a power of two; 0 disables the cache).</param>
     public PieceCache(int capacity)
     {
-        Capacity = capacity;
-        _lookup = _entries.GetAlternateLookup<ReadOnlySpan<char>>();
+        int size = capacity <= 0 ? 0 : (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)capacity);
+        _slots = new Entry?[size];
+        _mask = size - 1;
     }
 
-    public int Capacity { get; }
+    public int Capacity => _slots.Length;
 
-    public int Count => Volatile.Read(ref _count);
-
-    public bool TryGet(ReadOnlySpan<char> piece, out int[] ids) => _lookup.TryGetValue(piece, out ids!);
-
-    public void Add(ReadOnlySpan<char> piece, int[] ids)
+    public bool TryGet(ReadOnlySpan<char> piece, uint hash, out int[] ids)
     {
-        if (piece.Length > MaxPieceLength || Capacity <= 0)
+        if (_slots.Length != 0)
         {
-            return;
-        }
-        if (Volatile.Read(ref _count) >= Capacity)
-        {
-            lock (_entries)
+            Entry? entry = Volatile.Read(ref _slots[(int)hash & _mask]);
+            if (entry is not null && entry.Hash == hash && piece.SequenceEqual(entry.Piece))
             {
-                if (_count >= Capacity)
-                {
-                    _entries.Clear();
-                    Volatile.Write(ref _count, 0);
-                }
+                ids = entry.Ids;
+                return true;
             }
         }
-        if (_entries.TryAdd(piece.ToString(), ids))
+        ids = [];
+        return false;
+    }
+
+    public void Add(ReadOnlySpan<char> piece, uint hash, int[] ids)
+    {
+        if (_slots.Length != 0 && piece.Length <= MaxPieceLength)
         {
-            Interlocked.Increment(ref _count);
+            Volatile.Write(ref _slots[(int)hash & _mask], new Entry(piece.ToString(), hash, ids));
         }
     }
+
+    private sealed record Entry(string Piece, uint Hash, int[] Ids);
 }
