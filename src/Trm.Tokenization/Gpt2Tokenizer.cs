@@ -117,9 +117,9 @@ public sealed class Gpt2Tokenizer : Tokenizer
             int length = Encoding.UTF8.GetBytes(piece, bytes); // lone surrogates become EF BF BD (U+FFFD)
             int start = destination.Count;
             BytePairMerger.Merge(_vocab, bytes[..length], destination);
-            if (piece.Length <= PieceCache.MaxPieceLength)
+            if (_cache.Capacity != 0 && piece.Length <= PieceCache.MaxPieceLength)
             {
-                _cache.Add(piece, hash, destination.GetRange(start, destination.Count - start).ToArray());
+                _cache.Add(piece, hash, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(destination)[start..].ToArray());
             }
         }
         finally

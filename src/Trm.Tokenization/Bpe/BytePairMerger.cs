@@ -80,8 +80,9 @@ internal static class BytePairMerger
     }
 
     /// <summary>
-    /// The same merge order for long pieces (long whitespace runs, base64 blobs) in O(n log n): a doubly linked list of
-    /// tokens and a heap of candidate pairs ordered by (rank, position); stale heap entries are skipped when popped.
+    /// The same merge order for long pieces (long whitespace runs, base64 blobs, unspaced scripts) in O(n log n): a
+    /// doubly linked list of tokens and a binary min-heap of candidate pairs keyed by (rank, position). An entry is
+    /// stale when its left token was removed or its pair no longer has that rank (a rank names exactly one pair).
     /// </summary>
     internal static void MergeLong(BpeVocabulary vocab, ReadOnlySpan<byte> bytes, List<int> destination)
     {
@@ -89,10 +90,11 @@ internal static class BytePairMerger
         int[] ids = ArrayPool<int>.Shared.Rent(n);
         int[] prev = ArrayPool<int>.Shared.Rent(n);
         int[] next = ArrayPool<int>.Shared.Rent(n);
+        long[] heap = ArrayPool<long>.Shared.Rent(3 * n);
         try
         {
             PairRankMap merges = vocab.Merges;
-            var heap = new PriorityQueue<(int Left, int LeftId, int RightId, int Merged), (int Rank, int Position)>(n);
+            int count = 0;
             for (int i = 0; i < n; i++)
             {
                 ids[i] = vocab.ByteToId[bytes[i]];
@@ -101,28 +103,41 @@ internal static class BytePairMerger
             }
             for (int i = 0; i + 1 < n; i++)
             {
-                Push(heap, merges, ids, i, i + 1);
+                int rank = merges.GetRank(ids[i], ids[i + 1], out _);
+                if (rank != int.MaxValue)
+                {
+                    Push(heap, ref count, ((long)rank << 32) | (uint)i);
+                }
             }
-            while (heap.TryDequeue(out var pair, out _))
+            while (count > 0)
             {
-                int left = pair.Left, right = next[left];
-                // Skip entries whose tokens changed since they were pushed (ids[] of a removed node is set to -1).
-                if (right < 0 || ids[left] != pair.LeftId || ids[right] != pair.RightId)
+                long top = Pop(heap, ref count);
+                int left = (int)(uint)top, right = next[left];
+                if (ids[left] < 0 || right < 0 || merges.GetRank(ids[left], ids[right], out int merged) != (int)(top >> 32))
                 {
                     continue;
                 }
-                ids[left] = pair.Merged;
+                ids[left] = merged;
                 ids[right] = -1;
                 int after = next[right];
                 next[left] = after;
                 if (after >= 0)
                 {
                     prev[after] = left;
-                    Push(heap, merges, ids, left, after);
+                    int rank = merges.GetRank(merged, ids[after], out _);
+                    if (rank != int.MaxValue)
+                    {
+                        Push(heap, ref count, ((long)rank << 32) | (uint)left);
+                    }
                 }
-                if (prev[left] >= 0)
+                int before = prev[left];
+                if (before >= 0)
                 {
-                    Push(heap, merges, ids, prev[left], left);
+                    int rank = merges.GetRank(ids[before], merged, out _);
+                    if (rank != int.MaxValue)
+                    {
+                        Push(heap, ref count, ((long)rank << 32) | (uint)before);
+                    }
                 }
             }
             for (int i = 0; i >= 0; i = next[i])
@@ -135,15 +150,50 @@ internal static class BytePairMerger
             ArrayPool<int>.Shared.Return(ids);
             ArrayPool<int>.Shared.Return(prev);
             ArrayPool<int>.Shared.Return(next);
+            ArrayPool<long>.Shared.Return(heap);
         }
     }
 
-    private static void Push(PriorityQueue<(int, int, int, int), (int, int)> heap, PairRankMap merges, int[] ids, int left, int right)
+    private static void Push(long[] heap, ref int count, long key)
     {
-        int rank = merges.GetRank(ids[left], ids[right], out int merged);
-        if (rank != int.MaxValue)
+        int i = count++;
+        while (i > 0)
         {
-            heap.Enqueue((left, ids[left], ids[right], merged), (rank, left));
+            int parent = (i - 1) >> 1;
+            if (heap[parent] <= key)
+            {
+                break;
+            }
+            heap[i] = heap[parent];
+            i = parent;
         }
+        heap[i] = key;
+    }
+
+    private static long Pop(long[] heap, ref int count)
+    {
+        long top = heap[0];
+        long last = heap[--count];
+        int i = 0;
+        while (true)
+        {
+            int child = 2 * i + 1;
+            if (child >= count)
+            {
+                break;
+            }
+            if (child + 1 < count && heap[child + 1] < heap[child])
+            {
+                child++;
+            }
+            if (heap[child] >= last)
+            {
+                break;
+            }
+            heap[i] = heap[child];
+            i = child;
+        }
+        heap[i] = last;
+        return top;
     }
 }
