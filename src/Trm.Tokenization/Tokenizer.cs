@@ -180,8 +180,13 @@ public abstract class Tokenizer
     /// <summary>
     /// Encodes many texts on all cores (or <paramref name="maxDegreeOfParallelism"/>); result <c>i</c> belongs to text <c>i</c>.
     /// </summary>
+    /// <param name="texts">The texts.</param>
+    /// <param name="allowedSpecial">Special tokens to recognise (none by default).</param>
+    /// <param name="maxDegreeOfParallelism">Threads to use; -1 for all cores.</param>
+    /// <param name="progress">Receives the number of texts encoded so far, after each chunk of texts.</param>
+    /// <param name="cancellationToken">Stops the batch (throws <see cref="OperationCanceledException"/>).</param>
     /// <exception cref="ArgumentNullException"><paramref name="texts"/> or one of its items is null.</exception>
-    public int[][] EncodeBatch(IReadOnlyList<string> texts, AllowedSpecialTokens? allowedSpecial = null, int maxDegreeOfParallelism = -1, CancellationToken cancellationToken = default)
+    public int[][] EncodeBatch(IReadOnlyList<string> texts, AllowedSpecialTokens? allowedSpecial = null, int maxDegreeOfParallelism = -1, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(texts);
         allowedSpecial ??= AllowedSpecialTokens.None;
@@ -195,6 +200,7 @@ public abstract class Tokenizer
             }
         }
         int chunk = Math.Clamp(texts.Count / (Environment.ProcessorCount * 8), 1, 1024);
+        int done = 0;
         try
         {
             Parallel.ForEach(Partitioner.Create(0, texts.Count, chunk), options, range =>
@@ -202,6 +208,10 @@ public abstract class Tokenizer
                 for (int i = range.Item1; i < range.Item2; i++)
                 {
                     results[i] = EncodeToIds(texts[i].AsSpan(), allowedSpecial);
+                }
+                if (progress is not null)
+                {
+                    progress.Report(Interlocked.Add(ref done, range.Item2 - range.Item1));
                 }
             });
         }

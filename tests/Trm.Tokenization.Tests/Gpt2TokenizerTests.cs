@@ -171,6 +171,22 @@ public class Gpt2TokenizerTests
     }
 
     [Test]
+    public void EncodeBatch_ReportsProgressUpToTheTextCount()
+    {
+        var reports = new System.Collections.Concurrent.ConcurrentBag<int>();
+        var texts = Enumerable.Range(0, 5000).Select(i => $"text number {i}").ToArray();
+        var ids = Gpt2.EncodeBatch(texts, progress: new SyncProgress(reports.Add));
+        Assert.That(ids[4999], Is.EqualTo(Gpt2.EncodeToIds("text number 4999")));
+        Assert.That(reports.Max(), Is.EqualTo(5000));
+        Assert.That(reports, Has.Count.GreaterThan(1));
+    }
+
+    private sealed class SyncProgress(Action<int> report) : IProgress<int>
+    {
+        public void Report(int value) => report(value);
+    }
+
+    [Test]
     public void EncodeBatch_HonoursCancellation()
     {
         using var cts = new CancellationTokenSource();
