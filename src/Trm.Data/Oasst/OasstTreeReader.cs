@@ -102,7 +102,7 @@ public static class OasstTreeReader
         if (parent is null && message.Role != ChatRole.User)
             throw record.Error("a tree's root message must be a prompter message", field);
         if (parent is not null && parent.Role == message.Role)
-            throw record.Error($"roles must alternate: {RoleName(message.Role)} reply to a {RoleName(parent.Role)} message", field);
+            throw record.Error($"roles must alternate: '{RoleName(message.Role)}' cannot reply to '{RoleName(parent.Role)}'", field);
     }
 
     private static string RoleName(ChatRole role) => role == ChatRole.User ? "prompter" : "assistant";

@@ -14,6 +14,7 @@ internal sealed class JsonListSplitter(Stream stream, string file)
     private bool _final;
     private bool _started;
     private bool _finished;
+    private bool _starved;
     private JsonReaderState _state;
 
     /// <summary>How many elements were returned so far (the 1-based index of the last one).</summary>
@@ -30,12 +31,17 @@ internal sealed class JsonListSplitter(Stream stream, string file)
             {
                 got = TryReadElement(out offset, out length);
             }
+            catch (JsonException e) when (_final && _starved)
+            {
+                throw new TrmDataException("unexpected end of file inside the JSON list", file, Index + 1, null, e);
+            }
             catch (JsonException e)
             {
                 throw new TrmDataException($"invalid JSON in list element: {e.Message}", file, Index + 1, null, e);
             }
             if (got)
             {
+                _starved = false;
                 Index++;
                 element = _buffer.AsMemory(offset, length);
                 return true;
@@ -45,6 +51,7 @@ internal sealed class JsonListSplitter(Stream stream, string file)
                 element = default;
                 return false;
             }
+            _starved = true;
             if (_final)
                 throw new TrmDataException(_started ? "unexpected end of file inside the JSON list" : "empty file: expected a JSON list", file, Index + 1, null);
             Refill();
