@@ -1,3 +1,4 @@
+using Trm.Tokenization.Chat;
 namespace Trm.Data.Chat;
 
 /// <summary>

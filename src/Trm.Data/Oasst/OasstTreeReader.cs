@@ -1,3 +1,4 @@
+using Trm.Tokenization.Chat;
 using System.Text.Json;
 using Trm.Data.Chat;
 using Trm.Data.Readers;

@@ -1,3 +1,4 @@
+using Trm.Tokenization.Chat;
 using Trm.Data.Chat;
 
 namespace Trm.Data.Readers;
