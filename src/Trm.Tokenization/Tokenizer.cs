@@ -187,15 +187,29 @@ public abstract class Tokenizer
         allowedSpecial ??= AllowedSpecialTokens.None;
         var results = new int[texts.Count][];
         var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism, CancellationToken = cancellationToken };
-        int chunk = Math.Clamp(texts.Count / (Environment.ProcessorCount * 8), 1, 1024);
-        Parallel.ForEach(Partitioner.Create(0, texts.Count, chunk), options, range =>
+        for (int i = 0; i < texts.Count; i++)
         {
-            for (int i = range.Item1; i < range.Item2; i++)
+            if (texts[i] is null)
             {
-                string text = texts[i] ?? throw new ArgumentNullException(nameof(texts), $"Text {i} of the batch is null.");
-                results[i] = EncodeToIds(text.AsSpan(), allowedSpecial);
+                throw new ArgumentNullException(nameof(texts), $"Text {i} of the batch is null.");
             }
-        });
+        }
+        int chunk = Math.Clamp(texts.Count / (Environment.ProcessorCount * 8), 1, 1024);
+        try
+        {
+            Parallel.ForEach(Partitioner.Create(0, texts.Count, chunk), options, range =>
+            {
+                for (int i = range.Item1; i < range.Item2; i++)
+                {
+                    results[i] = EncodeToIds(texts[i].AsSpan(), allowedSpecial);
+                }
+            });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            // Surface the first failure itself (e.g. an unknown character), not the parallel wrapper.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
         return results;
     }
 

@@ -229,17 +229,24 @@ public sealed class ChatTemplate
             }
             if (message.Role != expected && !(i == 0 && message.Role == ChatRole.System))
             {
-                string after = previous is null ? "at the start" : $"after a {previous.Value.ToString().ToLowerInvariant()} message";
-                throw new ChatTemplateException($"Message {i} is a {message.Role.ToString().ToLowerInvariant()} message {after}; expected a {expected.ToString().ToLowerInvariant()} message.", i);
+                string after = previous is null ? "at the start" : $"after {Describe(previous.Value)}";
+                throw new ChatTemplateException($"Message {i} is {Describe(message.Role)} {after}; expected {Describe(expected)}.", i);
             }
             previous = message.Role;
         }
         if (previous != lastRole)
         {
             string purpose = lastRole == ChatRole.Assistant ? "a training conversation must end with an assistant turn" : "a completion prompt must end with a user turn";
-            throw new ChatTemplateException($"Message {messages.Count - 1} (the last) is a {previous!.Value.ToString().ToLowerInvariant()} message; {purpose}.", messages.Count - 1);
+            throw new ChatTemplateException($"Message {messages.Count - 1} (the last) is {Describe(previous!.Value)}; {purpose}.", messages.Count - 1);
         }
     }
+
+    private static string Describe(ChatRole role) => role switch
+    {
+        ChatRole.System => "a system message",
+        ChatRole.User => "a user message",
+        _ => "an assistant message",
+    };
 
     private int[][] EncodeMessages(IReadOnlyList<ChatMessage> messages)
     {
