@@ -10,5 +10,6 @@ internal static class DataInspectors
     public static IReadOnlyList<IDataInspector> All { get; } =
     [
         // new ChatDatasetInspector(), new TokenStreamInspector() are added by the chat data verbs; puzzle layout: one line here.
+        new PuzzleDatasetInspector(),
     ];
 }

@@ -32,16 +32,7 @@ public static class ArcTaskReader
     /// <summary>Parses task JSON text.</summary>
     public static ArcTask Parse(string json, string id, string? file = null)
     {
-        JsonDocument doc;
-        try
-        {
-            doc = JsonDocument.Parse(json);
-        }
-        catch (JsonException e)
-        {
-            throw new TrmDataException($"invalid JSON: {e.Message}", file, e.LineNumber + 1, null, e);
-        }
-        using (doc)
+        using (var doc = PuzzleJson.Parse(json, file))
         {
             if (doc.RootElement.ValueKind != JsonValueKind.Object)
                 throw new TrmDataException("expected a JSON object with 'train' and 'test'", file, 1, null);
