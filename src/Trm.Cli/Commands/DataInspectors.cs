@@ -11,5 +11,6 @@ internal static class DataInspectors
     [
         new ChatDatasetInspector(),
         new TokenStreamInspector(),
+        new PuzzleDatasetInspector(),
     ];
 }
