@@ -60,6 +60,9 @@ public sealed class ChatDatasetBuilder
     /// <summary>Sets how OASST1 threads are extracted.</summary>
     public ChatDatasetBuilder WithOasst(OasstOptions oasst) => With(o => o with { Oasst = oasst });
 
+    /// <summary>Tokenizes on at most <paramref name="threads"/> threads (default: all cores).</summary>
+    public ChatDatasetBuilder WithParallelism(int threads) => With(o => o with { Parallelism = threads });
+
     /// <summary>Rebuilds even when the folder holds a dataset with the same fingerprint.</summary>
     public ChatDatasetBuilder Force(bool force = true)
     {

@@ -64,6 +64,11 @@ internal sealed class JsonListSplitter(Stream stream, string file)
         var reader = new Utf8JsonReader(_buffer.AsSpan(_start, _end - _start), _final, _state);
         if (!_started)
         {
+            if (_start == 0 && _end >= 3 && _buffer[0] == 0xEF && _buffer[1] == 0xBB && _buffer[2] == 0xBF)
+            {
+                _start = 3; // UTF-8 byte order mark
+                reader = new Utf8JsonReader(_buffer.AsSpan(_start, _end - _start), _final, _state);
+            }
             if (!reader.Read())
                 return false;
             if (reader.TokenType != JsonTokenType.StartArray)

@@ -73,6 +73,19 @@ public class ChatFileReaderTests
     }
 
     [Test]
+    public void ByteOrderMarkIsIgnored()
+    {
+        using var dir = new ScratchDirectory();
+        var list = dir.File("bom.json");
+        File.WriteAllText(list, "[{\"instruction\": \"a\", \"output\": \"b\"}]", new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        var lines = dir.File("bom.jsonl");
+        File.WriteAllText(lines, "{\"instruction\": \"a\", \"output\": \"b\"}\n", new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        Assert.That(File.ReadAllBytes(list)[0], Is.EqualTo(0xEF));
+        Assert.That(Read(list).Single().Turns[1].Text, Is.EqualTo("b"));
+        Assert.That(Read(lines).Single().Turns[1].Text, Is.EqualTo("b"));
+    }
+
+    [Test]
     public void LargeJsonListIsStreamedAcrossBufferRefills()
     {
         using var dir = new ScratchDirectory();
