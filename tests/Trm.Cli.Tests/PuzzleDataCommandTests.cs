@@ -21,25 +21,7 @@ public class PuzzleDataCommandTests
     private static string ArcTestTasks([CallerFilePath] string source = "") =>
         Path.GetFullPath(Path.Combine(Path.GetDirectoryName(source)!, "..", "Trm.Data.Tests", "Data", "arc"));
 
-    /// <summary>Runs <c>trm data inspect</c>, which prints to the process console.</summary>
-    private static CliRunner.Result Inspect(string path)
-    {
-        lock (typeof(PuzzleDataCommandTests))
-        {
-            var previous = Console.Out;
-            var captured = new StringWriter();
-            Console.SetOut(captured);
-            try
-            {
-                var result = CliRunner.Run("data", "inspect", path);
-                return result with { Output = result.Output + captured };
-            }
-            finally
-            {
-                Console.SetOut(previous);
-            }
-        }
-    }
+    private static CliRunner.Result Inspect(string path) => CliRunner.Run("data", "inspect", path);
 
     [Test]
     public void BuildSudoku_SmallCpuDataset_ThenInspect()

@@ -227,20 +227,28 @@ public sealed class PuzzleDataset : IDisposable
     {
         var seq = Metadata.SeqLen;
         var batch = LocalBatchSize;
-        var inputs = new int[batch * seq];
-        var labels = new int[batch * seq];
+        // Every element is written below (rows or padding), so the arrays need no zeroing.
+        var inputs = GC.AllocateUninitializedArray<int>(batch * seq);
+        var labels = GC.AllocateUninitializedArray<int>(batch * seq);
         var identifiers = new int[batch];
-        var ignore = Metadata.IgnoreLabelId;
+        var contiguous = rows.Length > 0;
+        for (var r = 1; r < rows.Length && contiguous; r++)
+            contiguous = rows[r].Example == rows[0].Example + r;
+        if (contiguous)
+        {
+            // Test mode reads consecutive examples: one bulk conversion per array.
+            set.Inputs.CopyTo((long)rows[0].Example * seq, inputs.AsSpan(0, rows.Length * seq));
+            set.Labels.CopyTo((long)rows[0].Example * seq, labels.AsSpan(0, rows.Length * seq));
+        }
         for (var r = 0; r < rows.Length; r++)
         {
             var (example, puzzle) = rows[r];
-            var input = inputs.AsSpan(r * seq, seq);
-            var label = labels.AsSpan(r * seq, seq);
-            set.ReadExample(example, input, label);
-            if (ignore is { } id)
-                label.Replace(id, IgnoreLabel);
+            if (!contiguous)
+                set.ReadExample(example, inputs.AsSpan(r * seq, seq), labels.AsSpan(r * seq, seq));
             identifiers[r] = set.PuzzleIdentifiers[puzzle];
         }
+        if (Metadata.IgnoreLabelId is { } ignore)
+            labels.AsSpan(0, rows.Length * seq).Replace(ignore, IgnoreLabel);
         if (rows.Length < batch)
         {
             inputs.AsSpan(rows.Length * seq).Fill(Metadata.PadId);
