@@ -69,7 +69,7 @@ public sealed class ReferenceParityTests
         }
 
         var grads = data.Grads();
-        var parameters = head.NamedParameters().ToDictionary(p => p.Name, p => p.Tensor);
+        var parameters = head.NamedParameters().ToDictionary(p => p.Key, p => p.Value);
         var withGrad = parameters.Where(p => p.Value.Grad is not null).Select(p => p.Key).ToList();
         Assert.That(withGrad, Is.EquivalentTo(grads.Keys.Where(k => k.StartsWith("model.", StringComparison.Ordinal))),
             "exactly the reference's parameters receive gradients");
