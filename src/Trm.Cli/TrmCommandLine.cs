@@ -10,6 +10,7 @@ public static class TrmCommandLine
     {
         var root = new RootCommand("trm — build datasets, train, evaluate and run Tiny Recursive Models.");
         // Verbs register themselves here, one line each (keep alphabetical to ease merges).
+        root.Subcommands.Add(Commands.DataCommand.Create());
         return root;
     }
 
