@@ -1,0 +1,55 @@
+using Trm.Torch;
+using Trm.Torch.Nn;
+
+namespace Trm.Model.Layers;
+
+/// <summary>
+/// Rotary position embedding tables (the reference's <c>RotaryEmbedding</c>): cos and sin of position · inverse
+/// frequency, with the frequencies repeated for both halves of the head ([positions, headDim], float32,
+/// non-persistent buffers <c>cos_cached</c> / <c>sin_cached</c>).
+/// </summary>
+internal sealed class RotaryEmbedding : Module
+{
+    public RotaryEmbedding(int headDim, int maxPositions, double theta)
+    {
+        var cos = new float[maxPositions * headDim];
+        var sin = new float[maxPositions * headDim];
+        int half = headDim / 2;
+        for (int i = 0; i < half; i++)
+        {
+            // float32 arithmetic where the reference computes in float32: exponent and the angle.
+            float exponent = (float)(2 * i) / headDim;
+            float invFreq = 1f / (float)Math.Pow(theta, exponent);
+            for (int p = 0; p < maxPositions; p++)
+            {
+                float angle = p * invFreq;
+                float c = (float)Math.Cos(angle), s = (float)Math.Sin(angle);
+                cos[p * headDim + i] = c;
+                cos[p * headDim + i + half] = c;
+                sin[p * headDim + i] = s;
+                sin[p * headDim + i + half] = s;
+            }
+        }
+
+        Cos = RegisterBuffer("cos_cached", Torch.Torch.FromArray(cos, maxPositions, headDim), persistent: false);
+        Sin = RegisterBuffer("sin_cached", Torch.Torch.FromArray(sin, maxPositions, headDim), persistent: false);
+    }
+
+    public Tensor Cos { get; }
+
+    public Tensor Sin { get; }
+
+    /// <summary>Rotates queries or keys laid out [B, S, heads, headDim]; computed in float32, returned in x's dtype.</summary>
+    public Tensor Apply(Tensor x)
+    {
+        var xf = Casting.To(x, Cos.DType);
+        var rotated = xf * Cos.Unsqueeze(-2) + RotateHalf(xf) * Sin.Unsqueeze(-2);
+        return Casting.To(rotated, x.DType);
+    }
+
+    private static Tensor RotateHalf(Tensor x)
+    {
+        var halves = x.Chunk(2, -1);
+        return Torch.Torch.Cat([-halves[1], halves[0]], -1);
+    }
+}

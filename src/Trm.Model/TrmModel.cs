@@ -1,0 +1,127 @@
+using Trm.Model.Layers;
+using Trm.Torch;
+using Trm.Torch.Nn;
+using static Trm.Torch.Torch;
+
+namespace Trm.Model;
+
+/// <summary>
+/// The Tiny Recursive Model with adaptive computation time (the reference's <c>TinyRecursiveReasoningModel_ACTV1</c>;
+/// its recursive network is the sub-module <c>inner</c>). Each <see cref="Forward"/> is one ACT step for every row of
+/// the batch: rows that halted at the previous step restart from the initial states on the new batch's example,
+/// the others continue on their example. In training an example halts when its halting logit says so (or at
+/// <see cref="TrmConfig.HaltMaxSteps"/>), with random exploration of longer runs; in evaluation every example runs
+/// all <see cref="TrmConfig.HaltMaxSteps"/> steps.
+/// </summary>
+public sealed class TrmModel : Module
+{
+    private readonly TrmInner _inner;
+
+    /// <summary>Builds the model with the reference's initialisation (on the CPU; move it with <c>To(device)</c>).</summary>
+    /// <param name="config">Hyper-parameters (validated here).</param>
+    /// <param name="initGenerator">Seeded generator for the initial weights, or null for the global one.</param>
+    public TrmModel(TrmConfig config, Generator? initGenerator = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        config.Validate();
+        Config = config;
+        _inner = RegisterModule("inner", new TrmInner(config, initGenerator));
+    }
+
+    /// <summary>The configuration the model was built with.</summary>
+    public TrmConfig Config { get; }
+
+    /// <summary>The sparse puzzle-embedding table, or null when <see cref="TrmConfig.PuzzleEmbNdim"/> is 0.</summary>
+    public CastedSparseEmbedding? PuzzleEmbedding => _inner.PuzzleEmbedding;
+
+    /// <summary>
+    /// Generator for the halting-exploration draws in training (a CPU generator; draws are made on the CPU and moved
+    /// to the model's device). Null uses the global generator. Save and restore its state for exact resume.
+    /// </summary>
+    public Generator? ExplorationGenerator { get; set; }
+
+    /// <summary>A carry in which every row is halted, so that the first <see cref="Forward"/> loads the batch.</summary>
+    /// <param name="batch">A batch of the size to be used (its values are not read).</param>
+    public TrmCarry InitialCarry(TrmBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        using var scope = NewDisposeScope();
+        var device = _inner.HInit.Device;
+        long size = batch.Size;
+        var data = new TrmBatch(
+            ZerosLike(batch.Inputs).To(device), ZerosLike(batch.Labels).To(device), ZerosLike(batch.PuzzleIdentifiers).To(device));
+        var carry = new TrmCarry(
+            _inner.EmptyCarry(size, device),
+            Zeros([size], DType.Int32, device),
+            Ones([size], DType.Bool, device),
+            data);
+        return carry.KeepAlive();
+    }
+
+    /// <summary>One ACT step. Does not dispose <paramref name="carry"/>; the returned carry is new and owned by the caller.</summary>
+    /// <param name="carry">The state after the previous step (or <see cref="InitialCarry"/>).</param>
+    /// <param name="batch">Examples for the rows that halted at the previous step (other rows ignore theirs).</param>
+    /// <returns>The new carry and this step's outputs (tensors in the caller's dispose scope, if any).</returns>
+    public (TrmCarry Carry, TrmOutputs Outputs) Forward(TrmCarry carry, TrmBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(carry);
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.Size != carry.Halted.Size(0))
+        {
+            throw new ArgumentException($"TrmModel.Forward: batch has {batch.Size} rows but the carry has {carry.Halted.Size(0)}.", nameof(batch));
+        }
+
+        using var scope = NewDisposeScope();
+
+        // Halted rows restart: initial latent states, zero steps, and the new batch's example.
+        var innerCarry = _inner.Reset(carry.Halted, carry.Inner);
+        var steps = Where(carry.Halted, ZerosLike(carry.Steps), carry.Steps);
+        var data = batch.Where(carry.Halted, carry.CurrentData);
+
+        var (nextInner, logits, qHalt, qContinue) = _inner.Forward(innerCarry, data);
+
+        Tensor halted;
+        Tensor? targetQContinue = null;
+        using (NoGrad())
+        {
+            steps = steps + OnesLike(steps);
+            var isLastStep = steps.Ge(Config.HaltMaxSteps);
+            halted = isLastStep;
+
+            if (IsTraining && Config.HaltMaxSteps > 1)
+            {
+                halted = halted.LogicalOr(Config.NoActContinue ? qHalt.Gt(0) : qHalt.Gt(qContinue));
+
+                // Exploration: with probability p an example must run at least U{2..HaltMaxSteps} steps.
+                if (Config.HaltExplorationProb > 0)
+                {
+                    halted = halted.LogicalAnd(steps.Ge(MinHaltSteps(steps)));
+                }
+
+                if (!Config.NoActContinue)
+                {
+                    // Bootstrapped target: the Q value of the next state (no replay buffer, as the reference).
+                    var (lookahead, _, nextHalt, nextContinue) = _inner.Forward(nextInner, data);
+                    lookahead.Dispose();
+                    var best = Where(nextHalt.Gt(nextContinue), nextHalt, nextContinue);
+                    targetQContinue = Where(isLastStep, nextHalt, best).Sigmoid();
+                }
+            }
+        }
+
+        var newCarry = new TrmCarry(nextInner, steps, halted, data).KeepAlive();
+        logits.MoveToOuterDisposeScope();
+        qHalt.MoveToOuterDisposeScope();
+        qContinue.MoveToOuterDisposeScope();
+        targetQContinue?.MoveToOuterDisposeScope();
+        return (newCarry, new TrmOutputs(logits, qHalt, qContinue, targetQContinue));
+    }
+
+    private Tensor MinHaltSteps(Tensor steps)
+    {
+        long size = steps.Size(0);
+        var explore = Rand([size], ExplorationGenerator).Lt(Config.HaltExplorationProb);
+        var minSteps = RandInt(2, Config.HaltMaxSteps + 1, [size], ExplorationGenerator);
+        return Where(explore, minSteps, ZerosLike(minSteps)).To(steps.Device, steps.DType);
+    }
+}

@@ -1,0 +1,54 @@
+using Trm.Model;
+using Trm.Torch;
+
+namespace Trm.Model.Tests;
+
+[TestFixture]
+public sealed class TrmConfigTests
+{
+    [Test]
+    public void ReadsTheReferenceArchitectureJson()
+    {
+        const string json = """
+            {"name": "recursive_reasoning.trm@TinyRecursiveReasoningModel_ACTV1", "loss": {"name": "losses@ACTLossHead"},
+             "batch_size": 768, "seq_len": 81, "vocab_size": 11, "num_puzzle_identifiers": 1, "puzzle_emb_ndim": 512,
+             "H_cycles": 3, "L_cycles": 6, "H_layers": 0, "L_layers": 2, "hidden_size": 512, "expansion": 4,
+             "num_heads": 8, "pos_encodings": "none", "mlp_t": true, "halt_max_steps": 16,
+             "halt_exploration_prob": 0.1, "puzzle_emb_len": 16}
+            """;
+        var config = TrmConfig.FromReferenceJson(json);
+        Assert.Multiple(() =>
+        {
+            Assert.That(config.BatchSize, Is.EqualTo(768));
+            Assert.That(config.MlpT, Is.True);
+            Assert.That(config.PosEncodings, Is.EqualTo(PositionEncoding.None));
+            Assert.That(config.ForwardDType, Is.EqualTo(DType.BFloat16), "the reference's default forward dtype");
+            Assert.That(config.TotalSeqLen, Is.EqualTo(97));
+            Assert.That(config.NoActContinue, Is.True);
+            Assert.That(config.RmsNormEps, Is.EqualTo(1e-5));
+        });
+    }
+
+    [Test]
+    public void PuzzleEmbLenZeroMeansCeilOfWidthOverHidden()
+    {
+        var config = new TrmConfig { VocabSize = 4, SeqLen = 5, HiddenSize = 64, NumHeads = 4, PuzzleEmbNdim = 130, PuzzleEmbLen = 0 };
+        Assert.That(config.PuzzleEmbPositions, Is.EqualTo(3));
+        Assert.That(config with { PuzzleEmbNdim = 0 }, Has.Property(nameof(TrmConfig.PuzzleEmbPositions)).EqualTo(0));
+    }
+
+    [Test]
+    public void InvalidOptionsNameTheField()
+    {
+        var good = new TrmConfig { VocabSize = 4, SeqLen = 5, HiddenSize = 64, NumHeads = 4 };
+        Assert.DoesNotThrow(good.Validate);
+        Assert.That(() => (good with { NumHeads = 3 }).Validate(), Throws.ArgumentException.With.Message.Contains("HiddenSize"));
+        Assert.That(() => (good with { HaltExplorationProb = 1.5 }).Validate(), Throws.ArgumentException.With.Message.Contains("HaltExplorationProb"));
+        Assert.That(() => (good with { PuzzleEmbNdim = 64 * 16 + 1 }).Validate(), Throws.ArgumentException.With.Message.Contains("PuzzleEmbNdim"));
+        Assert.That(() => TrmConfig.FromReferenceJson("""{"seq_len": 9}"""), Throws.ArgumentException.With.Message.Contains("vocab_size"));
+        Assert.That(() => TrmConfig.FromReferenceJson("""{"seq_len": 9, "vocab_size": 3, "pos_encodings": "alibi"}"""),
+            Throws.ArgumentException.With.Message.Contains("alibi"));
+        Assert.That(() => TrmConfig.FromReferenceJson("""{"seq_len": "9", "vocab_size": 3}"""),
+            Throws.ArgumentException.With.Message.Contains("seq_len"));
+    }
+}
