@@ -1,0 +1,43 @@
+// trm_native: shared declarations of the flat C surface over libtorch.
+// Handles are heap-allocated at::Tensor objects; every entry point catches all exceptions,
+// stores the message in a thread-local slot (see errors.cpp) and returns a sentinel
+// (nullptr for handles, -1 for status codes).
+#pragma once
+
+#include <ATen/ATen.h>
+#include <cstdint>
+#include <string>
+
+#define TRM_API extern "C" __attribute__((visibility("default")))
+
+typedef at::Tensor* TrmTensor;
+typedef at::Generator* TrmGenerator;
+
+namespace trm {
+
+void set_error(const char* message);
+
+// dtype codes shared with the C# enum Trm.Torch.DType.
+at::ScalarType to_scalar_type(int code);
+int from_scalar_type(at::ScalarType t);
+// device codes shared with the C# enum Trm.Torch.DeviceType (0 = cpu, 1 = cuda).
+at::Device to_device(int type, int index);
+
+inline TrmTensor wrap(at::Tensor t) { return new at::Tensor(std::move(t)); }
+inline at::IntArrayRef dims(const int64_t* p, int n) { return at::IntArrayRef(p, static_cast<size_t>(n)); }
+std::vector<at::Tensor> unwrap_list(const TrmTensor* items, int n);
+
+}  // namespace trm
+
+// Wraps a body that returns a value; on any exception stores the message and returns `fail`.
+#define TRM_GUARD(fail, ...)                                    \
+  try {                                                          \
+    __VA_ARGS__                                                  \
+  } catch (const c10::Error& e) {                                \
+    trm::set_error(e.what_without_backtrace());                  \
+  } catch (const std::exception& e) {                            \
+    trm::set_error(e.what());                                    \
+  } catch (...) {                                                \
+    trm::set_error("unknown native exception");                  \
+  }                                                              \
+  return fail;

@@ -1,0 +1,63 @@
+using static Trm.Torch.Native.NativeMethods;
+
+namespace Trm.Torch.Cuda;
+
+/// <summary>CUDA queries and controls. Everything but <see cref="IsAvailable"/>/<see cref="DeviceCount"/> throws
+/// <see cref="NotSupportedException"/> when the shim was built without CUDA.</summary>
+public static unsafe class CudaDevice
+{
+    /// <summary>True when the shim was compiled with CUDA support.</summary>
+    public static bool IsCompiled => trm_cuda_compiled() != 0;
+
+    /// <summary>True when the shim has CUDA support and at least one GPU is visible.</summary>
+    public static bool IsAvailable => IsCompiled && DeviceCount > 0;
+
+    /// <summary>Number of visible CUDA devices (0 without CUDA).</summary>
+    public static int DeviceCount => Check(trm_cuda_device_count(), "cuda.device_count");
+
+    internal static void RequireCuda(string op)
+    {
+        if (!IsCompiled) throw new NotSupportedException($"{op}: trm_native was built without CUDA (rebuild it against a CUDA libtorch, see docs/gpu.md).");
+    }
+
+    /// <summary>Waits for all work on <paramref name="device"/> to finish.</summary>
+    public static void Synchronize(int device = 0)
+    {
+        RequireCuda("cuda.synchronize");
+        Check(trm_cuda_synchronize(device), "cuda.synchronize");
+    }
+
+    /// <summary>Returns cached, unused blocks of the caching allocator to the driver.</summary>
+    public static void EmptyCache()
+    {
+        RequireCuda("cuda.empty_cache");
+        Check(trm_cuda_empty_cache(), "cuda.empty_cache");
+    }
+
+    private static long Stat(int device, int which, string op)
+    {
+        RequireCuda(op);
+        long v;
+        Check(trm_cuda_memory_stat(device, which, &v), op);
+        return v;
+    }
+
+    /// <summary>Bytes currently allocated by tensors.</summary>
+    public static long MemoryAllocated(int device = 0) => Stat(device, 0, "cuda.memory_allocated");
+
+    /// <summary>Bytes currently reserved by the caching allocator.</summary>
+    public static long MemoryReserved(int device = 0) => Stat(device, 1, "cuda.memory_reserved");
+
+    /// <summary>Peak bytes allocated since start or <see cref="ResetPeakMemoryStats"/>.</summary>
+    public static long MaxMemoryAllocated(int device = 0) => Stat(device, 2, "cuda.max_memory_allocated");
+
+    /// <summary>Peak bytes reserved since start or <see cref="ResetPeakMemoryStats"/>.</summary>
+    public static long MaxMemoryReserved(int device = 0) => Stat(device, 3, "cuda.max_memory_reserved");
+
+    /// <summary>Resets the peak statistics.</summary>
+    public static void ResetPeakMemoryStats(int device = 0)
+    {
+        RequireCuda("cuda.reset_peak_memory_stats");
+        Check(trm_cuda_reset_peak(device), "cuda.reset_peak_memory_stats");
+    }
+}

@@ -1,0 +1,191 @@
+using System.Runtime.InteropServices;
+using Trm.Torch.Native;
+using static Trm.Torch.Native.NativeMethods;
+
+namespace Trm.Torch;
+
+/// <summary>Tensor factories and global engine state (seeds, grad mode, threads, dispose scopes).</summary>
+public static unsafe class Torch
+{
+    private static Device Dev(Device? d) => d ?? Device.Cpu;
+
+    private static Tensor Factory(int kind, long[] shape, double value, DType dtype, Device? device, bool requiresGrad, string op)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        Device d = Dev(device);
+        Tensor t;
+        fixed (long* p = shape) t = Tensor.New(trm_tensor_new(kind, p, shape.Length, value, (int)dtype, (int)d.Type, d.Index), op);
+        if (requiresGrad) t.RequiresGrad = true;
+        return t;
+    }
+
+    /// <summary>A tensor of zeros.</summary>
+    public static Tensor Zeros(long[] shape, DType dtype = DType.Float32, Device? device = null, bool requiresGrad = false) =>
+        Factory(1, shape, 0, dtype, device, requiresGrad, "zeros");
+
+    /// <summary>A tensor of ones.</summary>
+    public static Tensor Ones(long[] shape, DType dtype = DType.Float32, Device? device = null, bool requiresGrad = false) =>
+        Factory(2, shape, 0, dtype, device, requiresGrad, "ones");
+
+    /// <summary>A tensor filled with <paramref name="value"/>.</summary>
+    public static Tensor Full(long[] shape, double value, DType dtype = DType.Float32, Device? device = null, bool requiresGrad = false) =>
+        Factory(3, shape, value, dtype, device, requiresGrad, "full");
+
+    /// <summary>An uninitialised tensor.</summary>
+    public static Tensor Empty(long[] shape, DType dtype = DType.Float32, Device? device = null, bool requiresGrad = false) =>
+        Factory(0, shape, 0, dtype, device, requiresGrad, "empty");
+
+    /// <summary>A 0-dimensional tensor holding <paramref name="value"/>.</summary>
+    public static Tensor Scalar(double value, DType dtype = DType.Float32, Device? device = null) => Full([], value, dtype, device);
+
+    /// <summary>Zeros shaped, typed and placed like <paramref name="like"/>.</summary>
+    public static Tensor ZerosLike(Tensor like) => Tensor.New(trm_tensor_like(like.Handle, 0, 0), "zeros_like");
+
+    /// <summary>Ones shaped, typed and placed like <paramref name="like"/>.</summary>
+    public static Tensor OnesLike(Tensor like) => Tensor.New(trm_tensor_like(like.Handle, 1, 0), "ones_like");
+
+    /// <summary>A constant shaped, typed and placed like <paramref name="like"/>.</summary>
+    public static Tensor FullLike(Tensor like, double value) => Tensor.New(trm_tensor_like(like.Handle, 3, value), "full_like");
+
+    /// <summary>N(0, 1) samples shaped like <paramref name="like"/> (global generator).</summary>
+    public static Tensor RandnLike(Tensor like) => Tensor.New(trm_tensor_like(like.Handle, 4, 0), "randn_like");
+
+    /// <summary>Values start, start+step, … below end.</summary>
+    public static Tensor Arange(long start, long end, long step = 1, DType dtype = DType.Int64, Device? device = null)
+    {
+        Device d = Dev(device);
+        return Tensor.New(trm_tensor_arange(start, end, step, (int)dtype, (int)d.Type, d.Index), "arange");
+    }
+
+    /// <summary>Values 0 … end−1.</summary>
+    public static Tensor Arange(long end, DType dtype = DType.Int64, Device? device = null) => Arange(0, end, 1, dtype, device);
+
+    private static Tensor Random(int kind, long[] shape, long low, long high, Generator? g, DType dtype, Device? device, string op)
+    {
+        Device d = Dev(device);
+        Tensor t;
+        fixed (long* p = shape)
+            t = Tensor.New(trm_tensor_random(kind, p, shape.Length, low, high, g?.RawHandle ?? IntPtr.Zero, (int)dtype, (int)d.Type, d.Index), op);
+        GC.KeepAlive(g);
+        return t;
+    }
+
+    /// <summary>Standard normal samples.</summary>
+    public static Tensor Randn(long[] shape, Generator? generator = null, DType dtype = DType.Float32, Device? device = null) =>
+        Random(0, shape, 0, 0, generator, dtype, device, "randn");
+
+    /// <summary>U[0, 1) samples.</summary>
+    public static Tensor Rand(long[] shape, Generator? generator = null, DType dtype = DType.Float32, Device? device = null) =>
+        Random(1, shape, 0, 0, generator, dtype, device, "rand");
+
+    /// <summary>Integers uniform in [low, high).</summary>
+    public static Tensor RandInt(long low, long high, long[] shape, Generator? generator = null, DType dtype = DType.Int64, Device? device = null) =>
+        Random(2, shape, low, high, generator, dtype, device, "randint");
+
+    /// <summary>
+    /// Copies <paramref name="data"/> (row-major) into a new tensor of <paramref name="shape"/> (1-D when omitted) in one copy.
+    /// The dtype follows <typeparamref name="T"/> (float, double, long, int, byte, bool, Half).
+    /// </summary>
+    public static Tensor FromSpan<T>(ReadOnlySpan<T> data, long[]? shape = null, Device? device = null) where T : unmanaged
+    {
+        DType dtype = DTypeExtensions.Of<T>();
+        return FromBytes(MemoryMarshal.AsBytes(data), dtype, shape ?? [data.Length], device);
+    }
+
+    /// <summary>Reinterprets raw little-endian <paramref name="bytes"/> as a tensor of <paramref name="dtype"/> and <paramref name="shape"/> (one copy).</summary>
+    public static Tensor FromBytes(ReadOnlySpan<byte> bytes, DType dtype, long[] shape, Device? device = null)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        long n = 1;
+        foreach (long s in shape)
+        {
+            if (s < 0) throw new ArgumentException($"shape [{string.Join(", ", shape)}] has a negative size", nameof(shape));
+            n *= s;
+        }
+        if (n * dtype.ElementSize() != bytes.Length)
+            throw new ArgumentException($"shape [{string.Join(", ", shape)}] needs {n} {dtype} elements but {bytes.Length / dtype.ElementSize()} were given", nameof(shape));
+        Device d = Dev(device);
+        fixed (byte* p = bytes)
+        fixed (long* sp = shape)
+            return Tensor.New(trm_tensor_from_data(p, sp, shape.Length, (int)dtype, (int)d.Type, d.Index), "from_data");
+    }
+
+    /// <summary>A float32 tensor from an array (1-D when no shape is given).</summary>
+    public static Tensor FromArray(float[] data, params long[] shape) => FromSpan<float>(data, shape.Length == 0 ? null : shape);
+    /// <summary>A float64 tensor from an array.</summary>
+    public static Tensor FromArray(double[] data, params long[] shape) => FromSpan<double>(data, shape.Length == 0 ? null : shape);
+    /// <summary>An int64 tensor from an array.</summary>
+    public static Tensor FromArray(long[] data, params long[] shape) => FromSpan<long>(data, shape.Length == 0 ? null : shape);
+    /// <summary>An int32 tensor from an array.</summary>
+    public static Tensor FromArray(int[] data, params long[] shape) => FromSpan<int>(data, shape.Length == 0 ? null : shape);
+    /// <summary>A uint8 tensor from an array.</summary>
+    public static Tensor FromArray(byte[] data, params long[] shape) => FromSpan<byte>(data, shape.Length == 0 ? null : shape);
+    /// <summary>A bool tensor from an array.</summary>
+    public static Tensor FromArray(bool[] data, params long[] shape) => FromSpan<bool>(data, shape.Length == 0 ? null : shape);
+    /// <summary>A float16 tensor from an array.</summary>
+    public static Tensor FromArray(Half[] data, params long[] shape) => FromSpan<Half>(data, shape.Length == 0 ? null : shape);
+
+    private static IntPtr[] Handles(IReadOnlyList<Tensor> tensors)
+    {
+        var h = new IntPtr[tensors.Count];
+        for (int i = 0; i < h.Length; i++) h[i] = tensors[i].RawHandle;
+        return h;
+    }
+
+    /// <summary>Concatenates along an existing dimension.</summary>
+    public static Tensor Cat(IReadOnlyList<Tensor> tensors, long dim = 0) => ListOp(tensors, dim, &trm_cat, "cat");
+
+    /// <summary>Stacks along a new dimension.</summary>
+    public static Tensor Stack(IReadOnlyList<Tensor> tensors, long dim = 0) => ListOp(tensors, dim, &trm_stack, "stack");
+
+    private static Tensor ListOp(IReadOnlyList<Tensor> tensors, long dim, delegate*<IntPtr*, int, long, IntPtr> op, string name)
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        IntPtr[] h = Handles(tensors);
+        fixed (IntPtr* p = h)
+        {
+            var r = Tensor.New(op(p, h.Length, dim), name);
+            GC.KeepAlive(tensors);
+            return r;
+        }
+    }
+
+    /// <summary>Elementwise <paramref name="a"/> where <paramref name="condition"/> else <paramref name="b"/>.</summary>
+    public static Tensor Where(Tensor condition, Tensor a, Tensor b) => Tensor.New(trm_where(condition.Handle, a.Handle, b.Handle), "where");
+
+    /// <summary>Elementwise <paramref name="a"/> where <paramref name="condition"/> else the scalar <paramref name="b"/>.</summary>
+    public static Tensor Where(Tensor condition, Tensor a, double b) => Tensor.New(trm_where_scalar(condition.Handle, a.Handle, b), "where");
+
+    /// <summary>Seeds the global CPU (and CUDA) generators.</summary>
+    public static void ManualSeed(long seed) => Check(trm_manual_seed(seed), "manual_seed");
+
+    /// <summary>Disables gradient recording on this thread until the result is disposed.</summary>
+    public static IDisposable NoGrad() => new GradModeScope(false);
+
+    /// <summary>Enables gradient recording on this thread until the result is disposed.</summary>
+    public static IDisposable EnableGrad() => new GradModeScope(true);
+
+    /// <summary>libtorch inference mode on this thread (no autograd bookkeeping at all) until disposed.</summary>
+    public static IDisposable InferenceMode() => new InferenceModeScope();
+
+    /// <summary>Whether gradients are recorded on this thread.</summary>
+    public static bool IsGradEnabled => trm_is_grad_enabled() != 0;
+
+    /// <summary>Whether inference mode is on for this thread.</summary>
+    public static bool IsInferenceMode => trm_is_inference_mode() != 0;
+
+    /// <summary>Opens a dispose scope that becomes current for this async flow.</summary>
+    public static DisposeScope NewDisposeScope() => new();
+
+    /// <summary>Native tensor handles not yet released (all threads; diagnostics and leak tests).</summary>
+    public static long LiveTensorCount => TensorHandle.Live;
+
+    /// <summary>Sets libtorch's intra-op thread count.</summary>
+    public static void SetNumThreads(int threads) => Check(trm_set_num_threads(threads), "set_num_threads");
+
+    /// <summary>libtorch's intra-op thread count.</summary>
+    public static int NumThreads => Check(trm_get_num_threads(), "get_num_threads");
+
+    /// <summary>The libtorch version the shim was built against (e.g. "1.13.0").</summary>
+    public static string Version => Marshal.PtrToStringUTF8(trm_torch_version()) ?? "unknown";
+}
