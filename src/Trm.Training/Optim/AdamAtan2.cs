@@ -1,4 +1,5 @@
 using Trm.Torch;
+using Trm.Torch.Optim;
 
 namespace Trm.Training.Optim;
 
@@ -11,6 +12,7 @@ namespace Trm.Training.Optim;
 /// m ← β1·m + (1 − β1)·g;   v ← β2·v + (1 − β2)·g²
 /// p ← p − lr · atan2(m / (1 − β1^t), √v / √(1 − β2^t))
 /// </code>
+/// The whole group is updated by one native call (<see cref="AdamAtan2Kernel"/>).
 /// </summary>
 /// <param name="parameters">Trainable parameters.</param>
 /// <param name="beta1">First-moment decay (reference: 0.9).</param>
@@ -20,9 +22,6 @@ public sealed class AdamAtan2(IEnumerable<Tensor> parameters, double beta1 = 0.9
     : MomentOptimizer(parameters, beta1, beta2, weightDecay)
 {
     /// <inheritdoc />
-    protected override void Update(Tensor parameter, Tensor expAvg, Tensor expAvgSq, double lr, double biasCorrection1, double biasCorrection2Sqrt)
-    {
-        var direction = (expAvg * (1 / biasCorrection1)).Atan2(expAvgSq.Sqrt() / biasCorrection2Sqrt);
-        parameter.Add_(direction, -lr);
-    }
+    protected override void Apply(IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> expAvg, IReadOnlyList<Tensor> expAvgSq, long step, double lr) =>
+        AdamAtan2Kernel.Step(parameters, expAvg, expAvgSq, step, lr, Beta1, Beta2, WeightDecay);
 }

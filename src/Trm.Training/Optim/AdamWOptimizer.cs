@@ -4,7 +4,7 @@ namespace Trm.Training.Optim;
 
 /// <summary>
 /// AdamW (decoupled weight decay) with the same state layout as <see cref="AdamAtan2"/>, selected by <c>optimizer=adamw</c>:
-/// <c>p ← p·(1 − lr·wd) − lr · (m / (1 − β1^t)) / (√v / √(1 − β2^t) + ε)</c>.
+/// <c>p ← p·(1 − lr·wd) − lr · (m / (1 − β1^t)) / (√v / √(1 − β2^t) + ε)</c>, written with whole-tensor operations.
 /// </summary>
 /// <param name="parameters">Trainable parameters.</param>
 /// <param name="beta1">First-moment decay.</param>
@@ -18,9 +18,22 @@ public sealed class AdamWOptimizer(IEnumerable<Tensor> parameters, double beta1 
     public double Eps { get; } = eps;
 
     /// <inheritdoc />
-    protected override void Update(Tensor parameter, Tensor expAvg, Tensor expAvgSq, double lr, double biasCorrection1, double biasCorrection2Sqrt)
+    protected override void Apply(IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> expAvg, IReadOnlyList<Tensor> expAvgSq, long step, double lr)
     {
-        var denominator = expAvgSq.Sqrt() / biasCorrection2Sqrt + Eps;
-        parameter.Add_(expAvg / denominator, -lr / biasCorrection1);
+        var biasCorrection1 = 1 - Math.Pow(Beta1, step);
+        var biasCorrection2Sqrt = Math.Sqrt(1 - Math.Pow(Beta2, step));
+        using var noGrad = Torch.Torch.NoGrad();
+        for (var i = 0; i < parameters.Count; i++)
+        {
+            var p = parameters[i];
+            var g = p.Grad;
+            if (g is null) continue;
+            using var scope = Torch.Torch.NewDisposeScope();
+            if (WeightDecay != 0) p.Mul_(1 - lr * WeightDecay);
+            expAvg[i].Lerp_(g, 1 - Beta1);
+            expAvgSq[i].Mul_(Beta2).Add_(g.Square(), 1 - Beta2);
+            var denominator = expAvgSq[i].Sqrt() / biasCorrection2Sqrt + Eps;
+            p.Add_(expAvg[i] / denominator, -lr / biasCorrection1);
+        }
     }
 }

@@ -58,32 +58,16 @@ public abstract class MomentOptimizer : IDisposable
     public void Step(double lr)
     {
         StepCount++;
-        var biasCorrection1 = 1 - Math.Pow(Beta1, StepCount);
-        var biasCorrection2Sqrt = Math.Sqrt(1 - Math.Pow(Beta2, StepCount));
-        using var noGrad = Torch.Torch.NoGrad();
-        for (var i = 0; i < _parameters.Count; i++)
-        {
-            var p = _parameters[i];
-            var g = p.Grad;
-            if (g is null) continue;
-            using var scope = Torch.Torch.NewDisposeScope();
-            if (WeightDecay != 0) p.Mul_(1 - lr * WeightDecay);
-            var m = _expAvg[i];
-            var v = _expAvgSq[i];
-            m.Mul_(Beta1).Add_(g, 1 - Beta1);
-            v.Mul_(Beta2).Add_(g * g, 1 - Beta2);
-            Update(p, m, v, lr, biasCorrection1, biasCorrection2Sqrt);
-        }
+        Apply(_parameters, _expAvg, _expAvgSq, StepCount, lr);
     }
 
-    /// <summary>Moves <paramref name="parameter"/> given the already updated moments (weight decay is already applied).</summary>
-    /// <param name="parameter">The parameter, updated in place.</param>
-    /// <param name="expAvg">First moment m.</param>
-    /// <param name="expAvgSq">Second moment v.</param>
+    /// <summary>Updates the moments and the parameters in place for step <paramref name="step"/> (1-based).</summary>
+    /// <param name="parameters">The parameters (skip those without a gradient).</param>
+    /// <param name="expAvg">First moments, one per parameter.</param>
+    /// <param name="expAvgSq">Second moments, one per parameter.</param>
+    /// <param name="step">The step number t for the bias corrections.</param>
     /// <param name="lr">Learning rate.</param>
-    /// <param name="biasCorrection1"><c>1 − β1^t</c>.</param>
-    /// <param name="biasCorrection2Sqrt"><c>√(1 − β2^t)</c>.</param>
-    protected abstract void Update(Tensor parameter, Tensor expAvg, Tensor expAvgSq, double lr, double biasCorrection1, double biasCorrection2Sqrt);
+    protected abstract void Apply(IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> expAvg, IReadOnlyList<Tensor> expAvgSq, long step, double lr);
 
     /// <summary>Clears the gradients of every parameter.</summary>
     public void ZeroGrad()
