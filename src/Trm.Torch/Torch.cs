@@ -125,13 +125,6 @@ public static unsafe class Torch
     /// <summary>A float16 tensor from an array.</summary>
     public static Tensor FromArray(Half[] data, params long[] shape) => FromSpan<Half>(data, shape.Length == 0 ? null : shape);
 
-    private static IntPtr[] Handles(IReadOnlyList<Tensor> tensors)
-    {
-        var h = new IntPtr[tensors.Count];
-        for (int i = 0; i < h.Length; i++) h[i] = tensors[i].RawHandle;
-        return h;
-    }
-
     /// <summary>Concatenates along an existing dimension.</summary>
     public static Tensor Cat(IReadOnlyList<Tensor> tensors, long dim = 0) => ListOp(tensors, dim, &trm_cat, "cat");
 
@@ -141,7 +134,7 @@ public static unsafe class Torch
     private static Tensor ListOp(IReadOnlyList<Tensor> tensors, long dim, delegate*<IntPtr*, int, long, IntPtr> op, string name)
     {
         ArgumentNullException.ThrowIfNull(tensors);
-        IntPtr[] h = Handles(tensors);
+        IntPtr[] h = Native.Handles.Of(tensors);
         fixed (IntPtr* p = h)
         {
             var r = Tensor.New(op(p, h.Length, dim), name);
