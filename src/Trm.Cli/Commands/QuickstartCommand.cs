@@ -62,16 +62,17 @@ public static class QuickstartCommand
         var steps = new Option<int>("--steps") { Description = "Optimizer steps of the schedule.", DefaultValueFactory = _ => Defaults.Steps };
         var data = new Option<string>("--data") { Description = "Where the Sudoku dataset is built (reused when it exists).", DefaultValueFactory = _ => "data/sudoku-quickstart" };
         var run = new Option<string>("--run") { Description = "Run name (checkpoints/<run>).", DefaultValueFactory = _ => "quickstart" };
+        var checkpoints = new Option<string>("--checkpoints") { Description = "Folder of run folders (its <run> folder is replaced).", DefaultValueFactory = _ => "checkpoints" };
         var clues = new Option<int>("--clues") { Description = "Given digits per puzzle (more = easier).", DefaultValueFactory = _ => Defaults.Clues };
         var trainPuzzles = new Option<int>("--train-puzzles") { Description = "Training puzzles to generate.", DefaultValueFactory = _ => Defaults.TrainPuzzles };
         var testPuzzles = new Option<int>("--test-puzzles") { Description = "Held-out puzzles to evaluate on.", DefaultValueFactory = _ => Defaults.TestPuzzles };
         var seed = new Option<int>("--seed") { Description = "Seed of data generation and training.", DefaultValueFactory = _ => 0 };
         var threads = new Option<int?>("--threads") { Description = "CPU threads for libtorch (default: all cores)." };
         var command = new Command("quickstart", "Build a small easy-Sudoku dataset, train a small TRM on CPU, evaluate on held-out puzzles and solve one.");
-        foreach (var option in new Option[] { minutes, steps, data, run, clues, trainPuzzles, testPuzzles, seed, threads }) command.Options.Add(option);
+        foreach (var option in new Option[] { minutes, steps, data, run, checkpoints, clues, trainPuzzles, testPuzzles, seed, threads }) command.Options.Add(option);
         command.SetAction((parseResult, cancellationToken) =>
         {
-            var options = new QuickstartOptions(parseResult.GetValue(data)!, parseResult.GetValue(run)!, parseResult.GetValue(minutes), parseResult.GetValue(steps),
+            var options = new QuickstartOptions(parseResult.GetValue(data)!, parseResult.GetValue(run)!, parseResult.GetValue(checkpoints)!, parseResult.GetValue(minutes), parseResult.GetValue(steps),
                 parseResult.GetValue(clues), parseResult.GetValue(trainPuzzles), parseResult.GetValue(testPuzzles), parseResult.GetValue(seed), parseResult.GetValue(threads));
             return Task.FromResult(Run(options, cancellationToken));
         });
@@ -104,9 +105,9 @@ public static class QuickstartCommand
         var trainMeta = PuzzleDatasetMetadata.Parse(File.ReadAllText(Path.Combine(o.DataPath, "train", PuzzleDatasetMetadata.FileName)));
         var examplesPerEpoch = trainMeta.TotalGroups * trainMeta.MeanPuzzleExamples;
         var epochs = (int)Math.Max(1, Math.Ceiling(o.Steps * (double)Defaults.BatchSize / examplesPerEpoch));
-        var checkpointRoot = Path.Combine("checkpoints", o.RunName);
+        var checkpointRoot = Path.Combine(o.CheckpointsRoot, o.RunName);
         if (Directory.Exists(checkpointRoot)) Directory.Delete(checkpointRoot, recursive: true);
-        var config = DefaultConfig(o.DataPath, o.RunName, epochs, o.Seed) with { MaxMinutes = o.Minutes, MaxSteps = o.Steps };
+        var config = DefaultConfig(o.DataPath, o.RunName, epochs, o.Seed) with { MaxMinutes = o.Minutes, MaxSteps = o.Steps, CheckpointPath = checkpointRoot };
         using var trainer = Trainer.CreateBuilder().WithConfig(config).Build();
         var a = config.Arch;
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
@@ -148,4 +149,4 @@ public static class QuickstartCommand
 }
 
 /// <summary>Settings of one quickstart run.</summary>
-internal sealed record QuickstartOptions(string DataPath, string RunName, double Minutes, int Steps, int Clues, int TrainPuzzles, int TestPuzzles, int Seed, int? Threads);
+internal sealed record QuickstartOptions(string DataPath, string RunName, string CheckpointsRoot, double Minutes, int Steps, int Clues, int TrainPuzzles, int TestPuzzles, int Seed, int? Threads);

@@ -72,6 +72,7 @@ public abstract class MomentOptimizer : IDisposable
     /// <summary>Clears the gradients of every parameter.</summary>
     public void ZeroGrad()
     {
+        using var scope = Torch.Torch.NewDisposeScope();
         foreach (var p in _parameters)
         {
             p.Grad?.Zero_();

@@ -27,18 +27,14 @@ public static class SparseEmbeddingSignSgd
             throw new ArgumentException($"shapes do not match: weights [{string.Join(", ", weights.Shape)}], grad [{string.Join(", ", localGrad.Shape)}], ids [{string.Join(", ", localIds.Shape)}]");
         }
 
+        using var noGrad = Torch.Torch.NoGrad();
+        using var scope = Torch.Torch.NewDisposeScope();
+
         // Distinct ids (sorted, as torch.unique) and each row's position among them, computed on the host: B is small.
-        long[] ids;
-        using (var cpuIds = localIds.To(Device.Cpu).To(DType.Int64))
-        {
-            ids = cpuIds.ToArray<long>();
-        }
+        var ids = localIds.To(Device.Cpu).To(DType.Int64).ToArray<long>();
         var unique = ids.Distinct().Order().ToArray();
         var inverse = ids.Select(id => (long)Array.BinarySearch(unique, id)).ToArray();
         var dim = weights.Size(1);
-
-        using var noGrad = Torch.Torch.NoGrad();
-        using var scope = Torch.Torch.NewDisposeScope();
         var device = weights.Device;
         var uniqueIds = Torch.Torch.FromArray(unique, unique.Length).To(device);
         var rowIndex = Torch.Torch.FromArray(inverse, inverse.Length).To(device).Unsqueeze(-1).Expand(inverse.Length, dim);
@@ -46,7 +42,6 @@ public static class SparseEmbeddingSignSgd
 
         var rows = weights.IndexSelect(0, uniqueIds);
         var updated = rows * (1 - lr * weightDecay) - summed.Sign().To(rows.DType) * lr;
-        var writeIndex = uniqueIds.Unsqueeze(-1).Expand(unique.Length, dim);
-        weights.CopyFrom_(weights.Scatter(0, writeIndex, updated));
+        weights.IndexPut_([uniqueIds], updated);
     }
 }
