@@ -335,3 +335,7 @@ TRM_API void* trm_tensor_data_ptr(TrmTensor t) {
     return t->data_ptr();
   })
 }
+
+TRM_API TrmTensor trm_as_strided(TrmTensor t, const int64_t* sizes, const int64_t* strides, int n, int64_t offset) {
+  TRM_GUARD(nullptr, return wrap(t->as_strided(trm::dims(sizes, n), trm::dims(strides, n), offset));)
+}

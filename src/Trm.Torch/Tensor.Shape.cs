@@ -16,6 +16,15 @@ public sealed unsafe partial class Tensor
         fixed (long* p = shape) return New(trm_reshape(Handle, p, shape.Length), "reshape");
     }
 
+    /// <summary>A view with explicit sizes, strides (in elements) and storage offset.</summary>
+    public Tensor AsStrided(long[] size, long[] stride, long storageOffset = 0)
+    {
+        if (size.Length != stride.Length) throw new ArgumentException($"size has {size.Length} entries but stride has {stride.Length}", nameof(stride));
+        fixed (long* sp = size)
+        fixed (long* tp = stride)
+            return New(trm_as_strided(Handle, sp, tp, size.Length, storageOffset), "as_strided");
+    }
+
     /// <summary>Reorders the dimensions.</summary>
     public Tensor Permute(params long[] order)
     {

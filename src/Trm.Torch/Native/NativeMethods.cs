@@ -38,6 +38,7 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Lib)] internal static partial int trm_tensor_item(TensorHandle t, double* d, long* l);
     [LibraryImport(Lib)] internal static partial IntPtr trm_tensor_clone(TensorHandle t);
     [LibraryImport(Lib)] internal static partial IntPtr trm_tensor_contiguous(TensorHandle t);
+    [LibraryImport(Lib)] internal static partial IntPtr trm_as_strided(TensorHandle t, long* sizes, long* strides, int n, long offset);
 
     // shape ops
     [LibraryImport(Lib)] internal static partial IntPtr trm_view(TensorHandle t, long* shape, int n);
