@@ -39,13 +39,13 @@ internal sealed class TrmBlock : Module
         {
             // Mix along the sequence: work on [B, hidden, L]; the norm then runs over the sequence axis, as the reference.
             var t = h.Transpose(1, 2);
-            h = RmsNorm.Apply(t + _tokenMlp.Forward(t), _eps).Transpose(1, 2);
+            h = F.RmsNorm(t + _tokenMlp.Forward(t), _eps).Transpose(1, 2);
         }
         else
         {
-            h = RmsNorm.Apply(h + _attention!.Forward(h, rope), _eps);
+            h = F.RmsNorm(h + _attention!.Forward(h, rope), _eps);
         }
 
-        return RmsNorm.Apply(h + _mlp.Forward(h), _eps);
+        return F.RmsNorm(h + _mlp.Forward(h), _eps);
     }
 }

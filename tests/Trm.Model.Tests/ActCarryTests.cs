@@ -15,7 +15,7 @@ public sealed class ActCarryTests
     private static void SetHaltBias(TrmModel model, double bias)
     {
         using var noGrad = NoGrad();
-        var named = model.NamedParameters().ToDictionary(p => p.Name, p => p.Tensor);
+        var named = model.NamedParameters().ToDictionary(p => p.Key, p => p.Value);
         named["inner.q_head.weight"].Zero_();
         named["inner.q_head.bias"].Fill_(bias);
     }

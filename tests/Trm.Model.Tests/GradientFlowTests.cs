@@ -18,8 +18,8 @@ public sealed class GradientFlowTests
         using var result = head.Forward(carry, batch);
         result.Loss.Backward();
         result.Carry.Dispose();
-        var grads = head.NamedParameters().Where(p => p.Tensor.Grad is not null)
-            .ToDictionary(p => p.Name, p => p.Tensor.Grad!.ToArray<float>());
+        var grads = head.NamedParameters().Where(p => p.Value.Grad is not null)
+            .ToDictionary(p => p.Key, p => p.Value.Grad!.ToArray<float>());
         grads["puzzle_emb.local_weights"] = model.PuzzleEmbedding!.LocalWeights!.Grad!.ToArray<float>();
         return grads;
     }

@@ -35,8 +35,8 @@ public sealed class ParameterCountTests
         long trainable = model.Parameters().Where(p => p.RequiresGrad).Sum(p => p.NumEl);
         Assert.That(trainable, Is.EqualTo(expected));
         // The puzzle table and the initial states are buffers, as in the reference.
-        Assert.That(model.NamedBuffers().Select(b => b.Name), Does.Contain("inner.puzzle_emb.weights"));
-        Assert.That(model.NamedBuffers().Select(b => b.Name), Does.Contain("inner.H_init"));
+        Assert.That(model.NamedBuffers().Select(b => b.Key), Does.Contain("inner.puzzle_emb.weights"));
+        Assert.That(model.NamedBuffers().Select(b => b.Key), Does.Contain("inner.H_init"));
     }
 
     [TestCase(512, 4.0, 1536)]

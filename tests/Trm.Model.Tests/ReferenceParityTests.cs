@@ -31,7 +31,9 @@ public sealed class ReferenceParityTests
             using var result = head.Forward(carry, batch);
             carry.Dispose();
             carry = result.Carry;
-            Closeness.AssertClose(result.Outputs.Logits, data[$"eval.step{step}.logits"], 1e-5, $"{variant} step {step} logits");
+            // Rounding differences grow through the recursion: ~1e-6 at step 0, up to 1.2e-5 at step 2 for mlp_t
+            // (Debian's PyTorch 1.13 running the reference code shows the same 1.2e-5 against PyTorch 2.11).
+            Closeness.AssertClose(result.Outputs.Logits, data[$"eval.step{step}.logits"], step == 0 ? 5e-6 : 3e-5, $"{variant} step {step} logits");
             Closeness.AssertClose(result.Outputs.QHaltLogits, data[$"eval.step{step}.q_halt_logits"], 1e-5, $"{variant} step {step} q_halt");
             double loss = result.Loss.To(DType.Float64).Item<double>();
             double expected = data[$"eval.step{step}.loss"].Item<float>();
@@ -65,11 +67,15 @@ public sealed class ReferenceParityTests
             double ours = result.Metrics[metric].To(DType.Float64).Item<double>();
             double theirs = GoldenSummary.Metric(variant, metric);
             TestContext.Out.WriteLine($"{variant} train {metric}: {ours:R} (reference {theirs:R})");
-            Assert.That(ours, Is.EqualTo(theirs).Within(1e-5 * Math.Abs(theirs) + 1e-12), metric);
+            // lm_loss is float64 (stablemax); q_halt_loss is a float32 BCE of logits near -5 whose value (~0.014) comes
+            // from cancelling terms of size 5, so both implementations carry ~2e-7 absolute rounding (PyTorch 2.11
+            // and libtorch 1.13 use different formulas; ours is the closer one to the exact value).
+            double tolerance = metric switch { "lm_loss" => 1e-6 * theirs, "q_halt_loss" => 1e-6, _ => 0 };
+            Assert.That(ours, Is.EqualTo(theirs).Within(tolerance), metric);
         }
 
         var grads = data.Grads();
-        var parameters = head.NamedParameters().ToDictionary(p => p.Name, p => p.Tensor);
+        var parameters = head.NamedParameters().ToDictionary(p => p.Key, p => p.Value);
         var withGrad = parameters.Where(p => p.Value.Grad is not null).Select(p => p.Key).ToList();
         Assert.That(withGrad, Is.EquivalentTo(grads.Keys.Where(k => k.StartsWith("model.", StringComparison.Ordinal))),
             "exactly the reference's parameters receive gradients");

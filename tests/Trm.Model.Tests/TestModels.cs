@@ -55,7 +55,7 @@ internal static class TestModels
         var g = new Generator(seed);
         var table = model.PuzzleEmbedding!.Weights;
         table.CopyFrom_(Randn(table.Shape, g) * 0.5);
-        var qWeight = model.NamedParameters().Single(p => p.Name == "inner.q_head.weight").Tensor;
+        var qWeight = model.NamedParameters().Single(p => p.Key == "inner.q_head.weight").Value;
         qWeight.CopyFrom_(Randn(qWeight.Shape, g) * 0.05);
     }
 }

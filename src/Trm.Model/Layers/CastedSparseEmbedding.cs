@@ -78,6 +78,18 @@ public sealed class CastedSparseEmbedding : Module
         return _castTo == LocalWeights.DType ? LocalWeights.View(rows, EmbeddingDim) : LocalWeights.To(_castTo);
     }
 
+    /// <inheritdoc/>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            LocalWeights?.Dispose();
+            LocalIds?.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
     private void AllocateLocal(long rows, Device device)
     {
         LocalWeights?.Dispose();
