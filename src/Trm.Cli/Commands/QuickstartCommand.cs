@@ -1,0 +1,152 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Spectre.Console;
+using Trm.Data.Puzzles;
+using Trm.Data.Puzzles.Sudoku;
+using Trm.Inference.Puzzles;
+using Trm.Torch;
+using Trm.Training;
+using Trm.Training.Configuration;
+
+namespace Trm.Cli.Commands;
+
+/// <summary>
+/// <c>trm quickstart</c>: the README's main job. Builds a small easy-Sudoku dataset, trains a small TRM on CPU with live
+/// progress, evaluates it on held-out puzzles and solves one of them from the saved checkpoint.
+/// </summary>
+public static class QuickstartCommand
+{
+    /// <summary>The quickstart's training configuration (tuned for a 2-core CPU); callers may change it.</summary>
+    /// <param name="dataPath">Dataset folder.</param>
+    /// <param name="runName">Run name.</param>
+    /// <param name="epochs">Epochs (sets the schedule length).</param>
+    /// <param name="seed">Seed.</param>
+    public static TrainConfig DefaultConfig(string dataPath, string runName, int epochs, long seed) => new TrainConfig
+    {
+        DataPaths = [dataPath],
+        RunName = runName,
+        Seed = seed,
+        GlobalBatchSize = Defaults.BatchSize,
+        Epochs = epochs,
+        EvalInterval = null,
+        CheckpointEveryEval = true,
+        Lr = 1e-3,
+        LrWarmupSteps = 100,
+        LrMinRatio = 0.1,
+        WeightDecay = 0.1,
+        PuzzleEmbLr = 1e-2,
+        PuzzleEmbWeightDecay = 0.1,
+        Ema = false,
+        Device = "cpu",
+        Arch = new ArchConfig
+        {
+            HiddenSize = 128,
+            NumHeads = 4,
+            Expansion = 2,
+            LLayers = 1,
+            HCycles = 2,
+            LCycles = 2,
+            MlpT = true,
+            PosEncodings = "none",
+            PuzzleEmbNdim = 0,
+            HaltMaxSteps = 4,
+            ForwardDtype = "float32",
+        },
+    };
+
+    /// <summary>Creates the command.</summary>
+    public static Command Create()
+    {
+        var minutes = new Option<double>("--minutes") { Description = "Training time budget in minutes (training stops early when reached).", DefaultValueFactory = _ => Defaults.Minutes };
+        var steps = new Option<int>("--steps") { Description = "Optimizer steps of the schedule.", DefaultValueFactory = _ => Defaults.Steps };
+        var data = new Option<string>("--data") { Description = "Where the Sudoku dataset is built (reused when it exists).", DefaultValueFactory = _ => "data/sudoku-quickstart" };
+        var run = new Option<string>("--run") { Description = "Run name (checkpoints/<run>).", DefaultValueFactory = _ => "quickstart" };
+        var checkpoints = new Option<string>("--checkpoints") { Description = "Folder of run folders (its <run> folder is replaced).", DefaultValueFactory = _ => "checkpoints" };
+        var clues = new Option<int>("--clues") { Description = "Given digits per puzzle (more = easier).", DefaultValueFactory = _ => Defaults.Clues };
+        var trainPuzzles = new Option<int>("--train-puzzles") { Description = "Training puzzles to generate.", DefaultValueFactory = _ => Defaults.TrainPuzzles };
+        var testPuzzles = new Option<int>("--test-puzzles") { Description = "Held-out puzzles to evaluate on.", DefaultValueFactory = _ => Defaults.TestPuzzles };
+        var seed = new Option<int>("--seed") { Description = "Seed of data generation and training.", DefaultValueFactory = _ => 0 };
+        var threads = new Option<int?>("--threads") { Description = "CPU threads for libtorch (default: all cores)." };
+        var command = new Command("quickstart", "Build a small easy-Sudoku dataset, train a small TRM on CPU, evaluate on held-out puzzles and solve one.");
+        foreach (var option in new Option[] { minutes, steps, data, run, checkpoints, clues, trainPuzzles, testPuzzles, seed, threads }) command.Options.Add(option);
+        command.SetAction((parseResult, cancellationToken) =>
+        {
+            var options = new QuickstartOptions(parseResult.GetValue(data)!, parseResult.GetValue(run)!, parseResult.GetValue(checkpoints)!, parseResult.GetValue(minutes), parseResult.GetValue(steps),
+                parseResult.GetValue(clues), parseResult.GetValue(trainPuzzles), parseResult.GetValue(testPuzzles), parseResult.GetValue(seed), parseResult.GetValue(threads));
+            return Task.FromResult(Run(options, cancellationToken));
+        });
+        return command;
+    }
+
+    /// <summary>Runs the quickstart; returns the exit code (0 when the solved puzzle is valid).</summary>
+    internal static int Run(QuickstartOptions o, CancellationToken cancellationToken)
+    {
+        var total = Stopwatch.StartNew();
+        if (o.Threads is { } n) Torch.Torch.SetNumThreads(n);
+        AnsiConsole.MarkupLine("[bold]Trm.Sdk quickstart[/]: easy Sudoku with a Tiny Recursive Model on CPU");
+
+        // 1. Data.
+        var marker = Path.Combine(o.DataPath, "quickstart.json");
+        var recipe = string.Create(CultureInfo.InvariantCulture, $"{{\"seed\":{o.Seed},\"clues\":{o.Clues},\"train\":{o.TrainPuzzles},\"test\":{o.TestPuzzles}}}");
+        if (!File.Exists(marker) || File.ReadAllText(marker) != recipe)
+        {
+            AnsiConsole.MarkupLine($"1/4 generating {o.TrainPuzzles} training + {o.TestPuzzles} held-out puzzles with {o.Clues} clues into {Markup.Escape(o.DataPath)}…");
+            if (Directory.Exists(o.DataPath)) Directory.Delete(o.DataPath, recursive: true);
+            new SudokuDatasetBuilder().WithSeed(o.Seed).Generate(o.TrainPuzzles, o.TestPuzzles).WithClues(o.Clues).Build(o.DataPath, cancellationToken: cancellationToken);
+            File.WriteAllText(marker, recipe);
+        }
+        else
+        {
+            AnsiConsole.MarkupLine($"1/4 reusing the dataset in {Markup.Escape(o.DataPath)}");
+        }
+
+        // 2. Train.
+        var trainMeta = PuzzleDatasetMetadata.Parse(File.ReadAllText(Path.Combine(o.DataPath, "train", PuzzleDatasetMetadata.FileName)));
+        var examplesPerEpoch = trainMeta.TotalGroups * trainMeta.MeanPuzzleExamples;
+        var epochs = (int)Math.Max(1, Math.Ceiling(o.Steps * (double)Defaults.BatchSize / examplesPerEpoch));
+        var checkpointRoot = Path.Combine(o.CheckpointsRoot, o.RunName);
+        if (Directory.Exists(checkpointRoot)) Directory.Delete(checkpointRoot, recursive: true);
+        var config = DefaultConfig(o.DataPath, o.RunName, epochs, o.Seed) with { MaxMinutes = o.Minutes, MaxSteps = o.Steps, CheckpointPath = checkpointRoot };
+        using var trainer = Trainer.CreateBuilder().WithConfig(config).Build();
+        var a = config.Arch;
+        AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+            $"2/4 training a TRM (hidden {a.HiddenSize}, {(a.MlpT ? "token-mixing MLP" : "attention")}, L_layers {a.LLayers}, H_cycles {a.HCycles}, L_cycles {a.LCycles}, up to {a.HaltMaxSteps} ACT steps) for {trainer.StepLimit} steps or {o.Minutes} minutes, batch {config.GlobalBatchSize}, lr {config.Lr}"));
+        var result = TrainingConsole.Run(trainer, cancellationToken);
+
+        // 3. Evaluation (the trainer's final evaluation on every held-out puzzle).
+        var eval = result.LastEvaluation;
+        AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+            $"3/4 held-out puzzles: [bold]{eval?.ExactAccuracy:P1} solved exactly[/] ({eval?.Examples} puzzles, token accuracy {eval?.Accuracy:P1}) after {result.Steps} steps, {result.Elapsed.TotalMinutes:F1} min of training"));
+
+        // 4. Solve one held-out puzzle from the checkpoint.
+        var grid = FirstTestPuzzle(o.DataPath);
+        using var solver = PuzzleSolver.Load(result.LastCheckpoint!, Device.Cpu);
+        var report = SolveCommand.Solve(solver, grid);
+        AnsiConsole.MarkupLine($"4/4 solving a held-out puzzle with {Markup.Escape(result.LastCheckpoint!)}:");
+        Console.Write(report.Text);
+        AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"total time {total.Elapsed.TotalMinutes:F1} min. Try: trm solve --checkpoint {result.LastCheckpoint} --sudoku {SudokuPuzzle.FormatGrid(grid)}"));
+        return 0;
+    }
+
+    private static byte[] FirstTestPuzzle(string dataPath)
+    {
+        using var test = PuzzleDataset.Open(new PuzzleDatasetOptions { DatasetPaths = [dataPath], Split = "test", GlobalBatchSize = 1, TestSetMode = true });
+        var batch = test.EnumerateBatches().First();
+        return SudokuEncoding.Decode(batch.Inputs.AsSpan(0, SudokuEncoding.SeqLen));
+    }
+
+    /// <summary>The quickstart's tuned defaults.</summary>
+    internal static class Defaults
+    {
+        public const double Minutes = 14;
+        public const int Steps = 3000;
+        public const int BatchSize = 64;
+        public const int Clues = 50;
+        public const int TrainPuzzles = 20000;
+        public const int TestPuzzles = 500;
+    }
+}
+
+/// <summary>Settings of one quickstart run.</summary>
+internal sealed record QuickstartOptions(string DataPath, string RunName, string CheckpointsRoot, double Minutes, int Steps, int Clues, int TrainPuzzles, int TestPuzzles, int Seed, int? Threads);

@@ -1,0 +1,189 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Trm.Model;
+using Trm.Torch;
+using Trm.Torch.Serialization;
+
+namespace Trm.Inference.Puzzles;
+
+/// <summary>
+/// Solves puzzles with a trained TRM: feeds the input grid (as tokens), runs ACT steps in evaluation mode and stops each
+/// puzzle at the first step whose halting logit is positive, or at <c>halt_max_steps</c>, returning the predicted grid
+/// and the steps used. Load one from a training checkpoint with <see cref="Load"/>. Not thread-safe.
+/// </summary>
+public sealed class PuzzleSolver : IDisposable
+{
+    private readonly TrmModel _model;
+    private readonly bool _ownsModel;
+
+    /// <summary>Wraps an in-memory model (not disposed by the solver).</summary>
+    /// <param name="model">A trained model.</param>
+    public PuzzleSolver(TrmModel model)
+        : this(model, ownsModel: false)
+    {
+    }
+
+    private PuzzleSolver(TrmModel model, bool ownsModel)
+    {
+        _model = model ?? throw new ArgumentNullException(nameof(model));
+        _ownsModel = ownsModel;
+        Device = model.Parameters().FirstOrDefault()?.Device ?? Device.Cpu;
+    }
+
+    /// <summary>The model's configuration.</summary>
+    public TrmConfig Config => _model.Config;
+
+    /// <summary>The device the model runs on.</summary>
+    public Device Device { get; }
+
+    /// <summary>
+    /// Loads a checkpoint: a <c>step_N</c> folder (its <c>model.safetensors</c>, checked against <c>manifest.json</c> when
+    /// present) or a <c>.safetensors</c> file whose metadata holds <c>trm_config</c> (the reference's arch JSON).
+    /// </summary>
+    /// <param name="checkpoint">Checkpoint folder or weights file.</param>
+    /// <param name="device">Device to run on (default CPU); bfloat16 forward only on CUDA when the checkpoint asks for it.</param>
+    /// <exception cref="InvalidDataException">The checkpoint is missing, corrupted or not a TRM checkpoint; the message names the file.</exception>
+    public static PuzzleSolver Load(string checkpoint, Device? device = null)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        var target = device ?? Device.Cpu;
+        var file = Directory.Exists(checkpoint) ? Path.Combine(checkpoint, "model.safetensors") : checkpoint;
+        if (!File.Exists(file))
+        {
+            throw new InvalidDataException($"{file}: checkpoint weights not found");
+        }
+        if (Directory.Exists(checkpoint))
+        {
+            VerifyAgainstManifest(checkpoint, "model.safetensors");
+        }
+
+        using var weights = SafeTensors.Load(file);
+        if (!weights.Metadata.TryGetValue("trm_config", out var configJson))
+        {
+            throw new InvalidDataException($"{file}: no 'trm_config' in the safetensors metadata; not a Trm.Sdk checkpoint");
+        }
+        TrmConfig config;
+        try
+        {
+            config = TrmConfig.FromReferenceJson(configJson);
+        }
+        catch (Exception e) when (e is ArgumentException or JsonException)
+        {
+            throw new InvalidDataException($"{file}: invalid 'trm_config' metadata: {e.Message}", e);
+        }
+        config = config with
+        {
+            BatchSize = null,
+            ForwardDType = target.Type == DeviceType.Cuda ? config.ForwardDType : DType.Float32,
+        };
+        var model = new TrmModel(config);
+        try
+        {
+            TrmStateDict.Load(model, weights.Tensors, strict: true);
+            model.To(target);
+            model.Eval();
+            return new PuzzleSolver(model, ownsModel: true);
+        }
+        catch (Exception e) when (e is not InvalidDataException and not OutOfMemoryException)
+        {
+            model.Dispose();
+            throw new InvalidDataException($"{file}: weights do not fit the model: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Solves one puzzle.</summary>
+    /// <param name="inputTokens">The puzzle as <c>seq_len</c> tokens (e.g. Sudoku: 1 = blank, 2..10 = digits 1..9).</param>
+    /// <param name="puzzleIdentifier">Puzzle identifier (0, the blank identifier, for puzzles without one).</param>
+    public PuzzleSolution Solve(ReadOnlySpan<int> inputTokens, int puzzleIdentifier = 0) =>
+        SolveBatch([inputTokens.ToArray()], [puzzleIdentifier])[0];
+
+    /// <summary>Solves several puzzles in one batch; each stops at its own halting step.</summary>
+    /// <param name="inputs">Puzzles, each <c>seq_len</c> tokens.</param>
+    /// <param name="puzzleIdentifiers">Identifiers (default 0 for all).</param>
+    /// <param name="cancellationToken">Stops between ACT steps.</param>
+    public IReadOnlyList<PuzzleSolution> SolveBatch(IReadOnlyList<int[]> inputs, IReadOnlyList<int>? puzzleIdentifiers = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var rows = inputs.Count;
+        var seqLen = Config.SeqLen;
+        if (rows == 0) return [];
+        if (puzzleIdentifiers is not null && puzzleIdentifiers.Count != rows)
+        {
+            throw new ArgumentException($"{puzzleIdentifiers.Count} identifiers for {rows} puzzles", nameof(puzzleIdentifiers));
+        }
+        var flat = new long[rows * seqLen];
+        for (var r = 0; r < rows; r++)
+        {
+            if (inputs[r].Length != seqLen)
+            {
+                throw new ArgumentException($"puzzle {r} has {inputs[r].Length} tokens, the model expects {seqLen}", nameof(inputs));
+            }
+            for (var i = 0; i < seqLen; i++)
+            {
+                var token = inputs[r][i];
+                if (token < 0 || token >= Config.VocabSize)
+                {
+                    throw new ArgumentException($"puzzle {r}, position {i}: token {token} is outside the vocabulary [0, {Config.VocabSize})", nameof(inputs));
+                }
+                flat[r * seqLen + i] = token;
+            }
+        }
+        var ids = new long[rows];
+        for (var r = 0; r < rows; r++) ids[r] = puzzleIdentifiers?[r] ?? 0;
+
+        var results = new PuzzleSolution?[rows];
+        using var noGrad = Torch.Torch.NoGrad();
+        using var scope = Torch.Torch.NewDisposeScope();
+        _model.Eval();
+        var inputsTensor = Torch.Torch.FromArray(flat, rows, seqLen).To(Device);
+        using var batch = new TrmBatch(inputsTensor, Torch.Torch.Full([rows, seqLen], -100, DType.Int64, Device), Torch.Torch.FromArray(ids, rows).To(Device));
+        var carry = _model.InitialCarry(batch);
+        try
+        {
+            for (var step = 1; step <= Config.HaltMaxSteps; step++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                using var stepScope = Torch.Torch.NewDisposeScope();
+                var (next, outputs) = _model.Forward(carry, batch);
+                carry.Dispose();
+                carry = next;
+                var qHalt = outputs.QHaltLogits.To(DType.Float32).ToArray<float>();
+                int[]? predictions = null;
+                var last = step == Config.HaltMaxSteps;
+                for (var r = 0; r < rows; r++)
+                {
+                    if (results[r] is not null || (qHalt[r] <= 0 && !last)) continue;
+                    predictions ??= outputs.Logits.ArgMax(-1).To(DType.Int32).ToArray<int>();
+                    results[r] = new PuzzleSolution(predictions.AsSpan(r * seqLen, seqLen).ToArray(), step, qHalt[r] > 0, qHalt[r]);
+                }
+                if (results.All(x => x is not null)) break;
+            }
+        }
+        finally
+        {
+            carry.Dispose();
+        }
+        return [.. results.Select(x => x!)];
+    }
+
+    private static void VerifyAgainstManifest(string directory, string name)
+    {
+        var manifestPath = Path.Combine(directory, "manifest.json");
+        if (!File.Exists(manifestPath)) return;
+        using var doc = JsonDocument.Parse(File.ReadAllText(manifestPath));
+        if (!doc.RootElement.TryGetProperty("files", out var files) || !files.TryGetProperty(name, out var entry)) return;
+        var expected = entry.GetProperty("sha256").GetString();
+        using var stream = File.OpenRead(Path.Combine(directory, name));
+        var actual = Convert.ToHexStringLower(SHA256.HashData(stream));
+        if (!string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidDataException($"{Path.Combine(directory, name)}: fails its checksum (SHA-256 {actual}, manifest {expected}): the file is corrupted");
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_ownsModel) _model.Dispose();
+    }
+}

@@ -1,0 +1,89 @@
+using Trm.Model;
+using Trm.Torch;
+using Trm.Torch.Serialization;
+using Trm.Training.Losses;
+
+namespace Trm.Training.Checkpoints;
+
+/// <summary>
+/// File layout of a training checkpoint folder (<c>checkpoints/&lt;run&gt;/step_N/</c>):
+/// <list type="bullet">
+/// <item><c>model.safetensors</c> — the weights to evaluate and deploy (EMA weights when EMA is on), with the reference's
+/// state-dict keys (<c>model.inner.…</c>) and the model configuration in the metadata (<c>trm_config</c>).</item>
+/// <item><c>online.safetensors</c> — the raw (non-averaged) weights, only when EMA is on.</item>
+/// <item><c>optimizer.safetensors</c> — optimizer moments, with the optimizer name and step count in the metadata.</item>
+/// <item><c>carry.safetensors</c> — the ACT carry (latent states, step counters, halted flags and current batch rows).</item>
+/// <item><c>trainer.json</c> — step, iteration, data-iterator position, RNG states, carry policy, configurations.</item>
+/// <item><c>manifest.json</c> — sizes and SHA-256 of all of the above, written last.</item>
+/// </list>
+/// </summary>
+internal static class TrainingCheckpoint
+{
+    public const string ModelFile = "model.safetensors";
+    public const string OnlineFile = "online.safetensors";
+    public const string OptimizerFile = "optimizer.safetensors";
+    public const string CarryFile = "carry.safetensors";
+    public const string TrainerFile = "trainer.json";
+
+    public static Dictionary<string, Tensor> CarryTensors(TrmCarry carry) => new()
+    {
+        ["inner.z_H"] = carry.Inner.ZH,
+        ["inner.z_L"] = carry.Inner.ZL,
+        ["steps"] = carry.Steps,
+        ["halted"] = carry.Halted,
+        ["current_data.inputs"] = carry.CurrentData.Inputs,
+        ["current_data.labels"] = carry.CurrentData.Labels,
+        ["current_data.puzzle_identifiers"] = carry.CurrentData.PuzzleIdentifiers,
+    };
+
+    public static void LoadWeights(ActLossHead head, string path, Device device)
+    {
+        try
+        {
+            using var file = SafeTensors.Load(path, device);
+            head.LoadStateDict(file.Tensors, strict: true);
+        }
+        catch (Exception e) when (e is not TrmCheckpointException and not OutOfMemoryException)
+        {
+            throw new TrmCheckpointException(path, $"weights do not fit the model: {e.Message}", e);
+        }
+    }
+
+    public static TrmCarry LoadCarry(ActLossHead head, string path, Device device)
+    {
+        try
+        {
+            using var file = SafeTensors.Load(path, device);
+            var t = file.Tensors;
+            foreach (var name in new[] { "inner.z_H", "inner.z_L", "steps", "halted", "current_data.inputs", "current_data.labels", "current_data.puzzle_identifiers" })
+            {
+                if (!t.ContainsKey(name)) throw new TrmCheckpointException(path, $"carry tensor '{name}' is missing");
+            }
+            using var batch = new TrmBatch(t["current_data.inputs"].Clone(), t["current_data.labels"].Clone(), t["current_data.puzzle_identifiers"].Clone());
+            var carry = head.InitialCarry(batch);
+            try
+            {
+                using var noGrad = Torch.Torch.NoGrad();
+                foreach (var (name, target) in CarryTensors(carry))
+                {
+                    var source = t[name];
+                    if (!source.Shape.SequenceEqual(target.Shape))
+                    {
+                        throw new TrmCheckpointException(path, $"carry tensor '{name}' has shape [{string.Join(", ", source.Shape)}], the model expects [{string.Join(", ", target.Shape)}]");
+                    }
+                    target.CopyFrom_(source);
+                }
+                return carry;
+            }
+            catch
+            {
+                carry.Dispose();
+                throw;
+            }
+        }
+        catch (Exception e) when (e is not TrmCheckpointException and not OutOfMemoryException)
+        {
+            throw new TrmCheckpointException(path, $"unreadable carry: {e.Message}", e);
+        }
+    }
+}

@@ -1,0 +1,23 @@
+namespace Trm.Training.Configuration;
+
+/// <summary>A configuration value, override or file is invalid; <see cref="Key"/> names the offending key.</summary>
+public sealed class TrmConfigException : Exception
+{
+    /// <summary>Creates the exception for <paramref name="key"/>.</summary>
+    /// <param name="key">Dotted key, e.g. <c>arch.L_cycles</c>.</param>
+    /// <param name="message">What is wrong.</param>
+    /// <param name="source">Where the value came from (an override or a file), if known.</param>
+    /// <param name="inner">The underlying exception, if any.</param>
+    public TrmConfigException(string key, string message, string? source = null, Exception? inner = null)
+        : base(source is null ? $"Config key '{key}': {message}" : $"Config key '{key}' ({source}): {message}", inner)
+    {
+        Key = key;
+        Origin = source;
+    }
+
+    /// <summary>The dotted key that is wrong.</summary>
+    public string Key { get; }
+
+    /// <summary>Where the bad value came from (override text or file path), when known.</summary>
+    public string? Origin { get; }
+}

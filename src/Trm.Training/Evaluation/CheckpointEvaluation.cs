@@ -1,0 +1,73 @@
+using System.Text.Json.Nodes;
+using Trm.Data.Puzzles;
+using Trm.Model;
+using Trm.Torch;
+using Trm.Torch.Serialization;
+using Trm.Training.Checkpoints;
+using Trm.Training.Losses;
+
+namespace Trm.Training.Evaluation;
+
+/// <summary>Evaluates a saved checkpoint on a dataset's test split (what <c>trm eval</c> runs).</summary>
+public static class CheckpointEvaluation
+{
+    /// <summary>
+    /// Loads <c>model.safetensors</c> of <paramref name="checkpoint"/> (verified against its manifest; EMA weights when the
+    /// run used EMA) and evaluates it on the <c>test</c> split of <paramref name="dataPaths"/>.
+    /// </summary>
+    /// <param name="checkpoint">A <c>step_N</c> folder.</param>
+    /// <param name="dataPaths">Dataset folders whose <c>test/</c> split is evaluated.</param>
+    /// <param name="batchSize">Examples per forward batch.</param>
+    /// <param name="device">Device (default CPU).</param>
+    /// <param name="maxExamples">Evaluate at most this many examples.</param>
+    /// <param name="cancellationToken">Stops between ACT steps.</param>
+    /// <exception cref="TrmCheckpointException">The checkpoint is corrupted or does not fit the data.</exception>
+    public static EvaluationResult Evaluate(string checkpoint, IReadOnlyList<string> dataPaths, int batchSize = 256, Device? device = null, int? maxExamples = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        ArgumentNullException.ThrowIfNull(dataPaths);
+        var target = device ?? Device.Cpu;
+        var manifest = CheckpointDirectory.Verify(checkpoint);
+        var weightsPath = Path.Combine(checkpoint, TrainingCheckpoint.ModelFile);
+        using var weights = SafeTensors.Load(weightsPath, target);
+        if (!weights.Metadata.TryGetValue("trm_config", out var configJson))
+        {
+            throw new TrmCheckpointException(weightsPath, "no 'trm_config' in the metadata");
+        }
+        var config = TrmConfig.FromReferenceJson(configJson) with { BatchSize = null };
+        config = config with { ForwardDType = target.Type == DeviceType.Cuda ? config.ForwardDType : DType.Float32 };
+        var lossKind = ReadLossKind(Path.Combine(checkpoint, TrainingCheckpoint.TrainerFile));
+
+        using var test = PuzzleDataset.Open(new PuzzleDatasetOptions
+        {
+            DatasetPaths = dataPaths,
+            Split = "test",
+            GlobalBatchSize = batchSize,
+            TestSetMode = true,
+        });
+        var meta = test.Metadata;
+        if (meta.SeqLen != config.SeqLen || meta.VocabSize != config.VocabSize)
+        {
+            throw new TrmCheckpointException(checkpoint, $"the model was trained on seq_len {config.SeqLen}, vocab {config.VocabSize}; the data has seq_len {meta.SeqLen}, vocab {meta.VocabSize}");
+        }
+        using var head = new ActLossHead(new TrmModel(config), lossKind);
+        try
+        {
+            head.LoadStateDict(weights.Tensors, strict: true);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new TrmCheckpointException(weightsPath, $"weights do not fit the model: {e.Message}", e);
+        }
+        head.To(target);
+        return PuzzleEvaluator.Evaluate(head, test, target, manifest.Step, maxExamples, cancellationToken);
+    }
+
+    private static LossKind ReadLossKind(string trainerJson)
+    {
+        if (!File.Exists(trainerJson)) return LossKind.StablemaxCrossEntropy;
+        var node = JsonNode.Parse(File.ReadAllText(trainerJson));
+        var kind = node?["config"]?["arch"]?["loss"]?["loss_type"]?.GetValue<string>();
+        return kind == "softmax_cross_entropy" ? LossKind.SoftmaxCrossEntropy : LossKind.StablemaxCrossEntropy;
+    }
+}

@@ -1,0 +1,488 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Trm.Data.Puzzles;
+using Trm.Model;
+using Trm.Torch;
+using Trm.Torch.Serialization;
+using Trm.Training.Checkpoints;
+using Trm.Training.Configuration;
+using Trm.Training.Evaluation;
+using Trm.Training.Losses;
+using Trm.Training.Metrics;
+using Trm.Training.Optim;
+
+namespace Trm.Training;
+
+/// <summary>
+/// Trains a TRM on a puzzle dataset the way the reference's <c>pretrain.py</c> does: the ACT carry persists across
+/// batches, <c>loss / global_batch_size</c> is back-propagated, the network takes an AdamATan2 (or AdamW) step and the
+/// puzzle embeddings a sign-SGD step under a warm-up + cosine schedule, an EMA of the weights is kept, the test split is
+/// evaluated every <c>eval_interval</c> epochs and checkpoints are written under <c>checkpoints/&lt;run&gt;/step_N</c>.
+/// Resuming from a checkpoint reproduces the uninterrupted run exactly on CPU. Create one with <see cref="CreateBuilder"/>.
+/// Not thread-safe.
+/// </summary>
+public sealed class Trainer : IDisposable
+{
+    private static readonly JsonSerializerOptions StateJson = new() { WriteIndented = true, Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
+
+    private readonly ILogger _logger;
+    private readonly PuzzleDataset _train;
+    private readonly PuzzleDataset? _test;
+    private readonly ActLossHead _head;
+    private readonly MomentOptimizer? _optimizer;
+    private readonly ExponentialMovingAverage? _ema;
+    private readonly CosineWarmupSchedule _schedule;
+    private readonly CosineWarmupSchedule _embeddingSchedule;
+    private readonly IReadOnlyList<Tensor> _parameters;
+    private readonly string? _metricsPath;
+    private MetricsJsonlWriter? _metrics;
+    private readonly int _logInterval;
+    private readonly Stopwatch _clock = new();
+    private double _elapsedBefore;
+    private TrmCarry? _carry;
+    private IEnumerator<PuzzleBatch>? _batches;
+    private long _iteration;
+    private PuzzleIteratorState _dataState = PuzzleIteratorState.Start;
+    private bool _disposed;
+
+    internal Trainer(TrainerSettings settings)
+    {
+        Config = settings.Config;
+        _logger = settings.Logger ?? NullLogger.Instance;
+        Device = settings.Device;
+        RunName = settings.RunName;
+        CheckpointRoot = settings.CheckpointRoot;
+        _logInterval = settings.LogInterval;
+        _train = settings.Train;
+        _test = settings.Test;
+        _head = settings.Head;
+        ModelConfig = _head.Model.Config;
+        EpochsPerIteration = Config.EvalInterval ?? Config.Epochs;
+        var meta = _train.Metadata;
+        TotalSteps = (long)(Config.Epochs * (double)meta.TotalGroups * meta.MeanPuzzleExamples / Config.GlobalBatchSize);
+        StepLimit = Math.Min(TotalSteps, Config.MaxSteps ?? long.MaxValue);
+
+        _parameters = [.. _head.Parameters().Where(p => p.RequiresGrad)];
+        if (Config.FreezeWeights)
+        {
+            foreach (var p in _parameters) p.RequiresGrad = false;
+        }
+        else if (Config.Optimizer == "adamw")
+        {
+            _optimizer = new AdamWOptimizer(_parameters, Config.Beta1, Config.Beta2, Config.AdamEps, Config.WeightDecay);
+        }
+        else
+        {
+            _optimizer = new AdamAtan2(_parameters, Config.Beta1, Config.Beta2, Config.WeightDecay);
+        }
+        _schedule = new CosineWarmupSchedule(Config.Lr, Config.LrWarmupSteps, TotalSteps, Config.LrMinRatio);
+        _embeddingSchedule = _schedule with { BaseLr = Config.PuzzleEmbLr };
+        _ema = Config.Ema ? new ExponentialMovingAverage(_head, Config.EmaRate) : null;
+        _metricsPath = settings.MetricsPath;
+        foreach (var handler in settings.StepHandlers) StepCompleted += handler;
+        foreach (var handler in settings.EvaluationHandlers) EvaluationCompleted += handler;
+        foreach (var handler in settings.CheckpointHandlers) CheckpointSaved += handler;
+    }
+
+    /// <summary>Starts a fluent builder.</summary>
+    public static TrainerBuilder CreateBuilder() => new();
+
+    /// <summary>Raised after every optimizer step with that step's metrics.</summary>
+    public event EventHandler<MetricsRecord>? StepCompleted;
+
+    /// <summary>Raised after every evaluation.</summary>
+    public event EventHandler<EvaluationResult>? EvaluationCompleted;
+
+    /// <summary>Raised after a checkpoint folder is written (argument: its path).</summary>
+    public event EventHandler<string>? CheckpointSaved;
+
+    /// <summary>The validated training configuration.</summary>
+    public TrainConfig Config { get; }
+
+    /// <summary>The model's configuration.</summary>
+    public TrmConfig ModelConfig { get; }
+
+    /// <summary>The model being trained (its loss head is internal to the trainer).</summary>
+    public TrmModel Model => _head.Model;
+
+    /// <summary>Device the model runs on.</summary>
+    public Device Device { get; }
+
+    /// <summary>This run's name.</summary>
+    public string RunName { get; }
+
+    /// <summary>Folder of this run's <c>step_N</c> checkpoints.</summary>
+    public string CheckpointRoot { get; }
+
+    /// <summary>The training split's metadata.</summary>
+    public PuzzleDatasetMetadata TrainMetadata => _train.Metadata;
+
+    /// <summary>Optimizer steps taken.</summary>
+    public long Step { get; private set; }
+
+    /// <summary>Steps of the full schedule: <c>epochs · total_groups · mean_puzzle_examples / global_batch_size</c>.</summary>
+    public long TotalSteps { get; }
+
+    /// <summary>Steps this run stops at: <see cref="TotalSteps"/> capped by <c>max_steps</c>.</summary>
+    public long StepLimit { get; }
+
+    /// <summary>Epochs per pass of the training iterator (<c>eval_interval</c>, or all epochs).</summary>
+    public int EpochsPerIteration { get; }
+
+    /// <summary>The learning rate of the network at <paramref name="step"/>.</summary>
+    /// <param name="step">Optimizer step (1-based).</param>
+    public double LearningRateAt(long step) => _schedule.At(step);
+
+    /// <summary>
+    /// Trains until the step limit, the epochs, <c>max_minutes</c> or cancellation, evaluating and checkpointing on the
+    /// configured schedule; always evaluates and checkpoints at the end.
+    /// </summary>
+    /// <param name="progress">Receives a report after every step and phase change.</param>
+    /// <param name="cancellationToken">Stops the run after the current step (a final checkpoint is still written).</param>
+    public TrainingResult Run(IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var totalIterations = Config.Epochs / EpochsPerIteration;
+        var deadline = Config.MaxMinutes is { } minutes ? TimeSpan.FromMinutes(minutes) : (TimeSpan?)null;
+        EvaluationResult? lastEval = null;
+        string? lastCheckpoint = null;
+        MetricsRecord? latest = null;
+        var stopReason = "completed all epochs";
+        _clock.Start();
+        _logger.LogInformation("Training {Run}: {Steps} steps ({Epochs} epochs, batch {Batch}) on {Device}", RunName, StepLimit, Config.Epochs, Config.GlobalBatchSize, Device);
+
+        var stop = false;
+        while (!stop && _iteration < totalIterations)
+        {
+            var passEnded = false;
+            while (true)
+            {
+                if (Step >= StepLimit) { stop = true; stopReason = Config.MaxSteps is { } m && m <= TotalSteps ? "reached max_steps" : "reached the schedule's total steps"; break; }
+                if (cancellationToken.IsCancellationRequested) { stop = true; stopReason = "cancelled"; break; }
+                if (deadline is { } d && Elapsed >= d) { stop = true; stopReason = "reached max_minutes"; break; }
+                latest = TrainStep(out passEnded);
+                if (passEnded) break;
+                progress?.Report(new TrainingProgress(TrainingPhase.Training, Step, StepLimit, Elapsed, latest));
+                if (Config.EvalEverySteps is { } ev && Step % ev == 0 && Step < StepLimit)
+                {
+                    progress?.Report(new TrainingProgress(TrainingPhase.Evaluating, Step, StepLimit, Elapsed, latest));
+                    lastEval = Evaluate(cancellationToken);
+                }
+                if (Config.CheckpointEverySteps is { } ce && Step % ce == 0 && Step < StepLimit)
+                {
+                    lastCheckpoint = SaveCheckpoint();
+                }
+            }
+
+            if (passEnded) _iteration++;
+            var last = stop || _iteration >= totalIterations;
+            if (passEnded && _iteration - 1 < Config.MinEvalInterval && !last) continue;
+            if (!passEnded && !stop) continue;
+            progress?.Report(new TrainingProgress(TrainingPhase.Evaluating, Step, StepLimit, Elapsed, latest));
+            if (lastEval?.Step != Step || stop) lastEval = Evaluate(cancellationToken.IsCancellationRequested ? CancellationToken.None : cancellationToken);
+            if (Config.CheckpointEveryEval || last)
+            {
+                progress?.Report(new TrainingProgress(TrainingPhase.Checkpointing, Step, StepLimit, Elapsed, latest));
+                lastCheckpoint = SaveCheckpoint();
+            }
+        }
+        _clock.Stop();
+        progress?.Report(new TrainingProgress(TrainingPhase.Done, Step, StepLimit, Elapsed, latest));
+        _logger.LogInformation("Training {Run} stopped at step {Step}: {Reason}", RunName, Step, stopReason);
+        return new TrainingResult(Step, Elapsed, stopReason, latest, lastEval, lastCheckpoint);
+    }
+
+    /// <summary>Runs <see cref="Run"/> on a worker thread.</summary>
+    /// <param name="progress">Receives progress reports.</param>
+    /// <param name="cancellationToken">Stops the run after the current step.</param>
+    public Task<TrainingResult> RunAsync(IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        Task.Run(() => Run(progress, cancellationToken), CancellationToken.None);
+
+    /// <summary>Takes one optimizer step on the next training batch and returns its metrics.</summary>
+    public MetricsRecord TrainStep()
+    {
+        while (true)
+        {
+            var record = TrainStep(out var passEnded);
+            if (!passEnded) return record!;
+            _iteration++;
+        }
+    }
+
+    private TimeSpan Elapsed => TimeSpan.FromSeconds(_elapsedBefore) + _clock.Elapsed;
+
+    private MetricsRecord? TrainStep(out bool passEnded)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _batches ??= _train.EnumerateBatches().GetEnumerator();
+        if (!_batches.MoveNext())
+        {
+            _batches.Dispose();
+            _batches = null;
+            passEnded = true;
+            return null;
+        }
+        passEnded = false;
+        var batch = _batches.Current;
+        var started = Stopwatch.GetTimestamp();
+        Step++;
+        _head.Train();
+
+        Dictionary<string, double> values;
+        double lr, embeddingLr;
+        using (var scope = Torch.Torch.NewDisposeScope())
+        {
+            using var trmBatch = PuzzleTensors.ToTrmBatch(batch, Device);
+            _carry ??= _head.InitialCarry(trmBatch);
+            using var result = _head.Forward(_carry, trmBatch);
+            _carry.Dispose();
+            _carry = result.Carry;
+            (result.Loss / (double)Config.GlobalBatchSize).Backward();
+
+            lr = _schedule.At(Step);
+            embeddingLr = _embeddingSchedule.At(Step);
+            if (Config.GradClipNorm is { } maxNorm && _parameters.Count > 0 && !Config.FreezeWeights)
+            {
+                Trm.Torch.Optim.GradClip.ClipGradNorm_(_parameters, maxNorm);
+            }
+            if (_head.Model.PuzzleEmbedding is { } embedding && embedding.LocalWeights?.Grad is { } localGrad)
+            {
+                SparseEmbeddingSignSgd.Step(embedding.Weights, localGrad, embedding.LocalIds!, embeddingLr, Config.PuzzleEmbWeightDecay);
+                localGrad.Zero_();
+            }
+            _optimizer?.Step(lr);
+            foreach (var p in _parameters) p.Grad?.Zero_();
+            _ema?.Update();
+            values = PuzzleTensors.ReadScalars(result.Metrics);
+        }
+
+        // The reference's reduction: losses per global batch, the rest per halted example.
+        var count = Math.Max(values.GetValueOrDefault("count"), 1);
+        var reported = new Dictionary<string, double>();
+        foreach (var (name, value) in values)
+        {
+            reported[name] = name == "count" ? value : value / (name.EndsWith("loss", StringComparison.Ordinal) ? Config.GlobalBatchSize : count);
+        }
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        reported["lr"] = lr;
+        reported["examples_per_second"] = batch.EffectiveBatchSize / Math.Max(seconds, 1e-9);
+        reported["step_seconds"] = seconds;
+        var record = new MetricsRecord(Step, "train", reported);
+        _dataState = batch.Next;
+        WriteMetrics(record);
+        if (_logInterval > 0 && (Step % _logInterval == 0 || Step == 1))
+        {
+            _logger.LogInformation("step {Step}/{Total} lm_loss {Loss:F4} acc {Acc:P1} exact {Exact:P1} halt_acc {Halt:P1} steps {Steps:F2} lr {Lr:E2} {Rate:F0} ex/s",
+                Step, StepLimit, record["lm_loss"], record["accuracy"], record["exact_accuracy"], record["q_halt_accuracy"], record["steps"], lr, reported["examples_per_second"]);
+        }
+        StepCompleted?.Invoke(this, record);
+        return record;
+    }
+
+    /// <summary>Evaluates on the test split (with the EMA weights when enabled), logs and reports the result.</summary>
+    /// <param name="cancellationToken">Stops between ACT steps.</param>
+    /// <exception cref="InvalidOperationException">The dataset has no test split.</exception>
+    public EvaluationResult Evaluate(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_test is null)
+        {
+            throw new InvalidOperationException($"No test split was found under {string.Join(", ", Config.DataPathsTest.Count > 0 ? Config.DataPathsTest : Config.DataPaths)}.");
+        }
+        var started = Stopwatch.GetTimestamp();
+        EvaluationResult result;
+        using (_ema?.Apply())
+        {
+            result = PuzzleEvaluator.Evaluate(_head, _test, Device, Step, Config.EvalMaxExamples, cancellationToken);
+        }
+        var values = new Dictionary<string, double>(result.Values) { ["eval_seconds"] = Stopwatch.GetElapsedTime(started).TotalSeconds };
+        result = result with { Values = values };
+        WriteMetrics(new MetricsRecord(Step, "eval", values));
+        _logger.LogInformation("eval step {Step}: exact {Exact:P2} acc {Acc:P2} halt_acc {Halt:P1} halt_step {HaltStep:F2} lm_loss {Loss:F4} ({Count} examples)",
+            Step, result.ExactAccuracy, result.Accuracy, result.QHaltAccuracy, result.MeanHaltStep, result.LmLoss, result.Examples);
+        EvaluationCompleted?.Invoke(this, result);
+        return result;
+    }
+
+    /// <summary>Writes <c>step_N</c> under <see cref="CheckpointRoot"/> atomically and returns its path.</summary>
+    public string SaveCheckpoint()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var directory = Path.Combine(CheckpointRoot, CheckpointDirectory.StepFolderName(Step));
+        var modelJson = ModelConfigFactory.ToReferenceJson(ModelConfig);
+        var metadata = new Dictionary<string, string>
+        {
+            ["format"] = "trm",
+            ["trm_config"] = modelJson,
+            ["step"] = Step.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["ema"] = (_ema is not null).ToString(),
+        };
+        CheckpointDirectory.Write(directory, Step, temp =>
+        {
+            if (_ema is not null)
+            {
+                SafeTensors.Save(Path.Combine(temp, TrainingCheckpoint.OnlineFile), _head.StateDict(), metadata);
+                using (_ema.Apply())
+                {
+                    SafeTensors.Save(Path.Combine(temp, TrainingCheckpoint.ModelFile), _head.StateDict(), metadata);
+                }
+            }
+            else
+            {
+                SafeTensors.Save(Path.Combine(temp, TrainingCheckpoint.ModelFile), _head.StateDict(), metadata);
+            }
+
+            var (optimizerTensors, optimizerStep) = _optimizer?.GetState() ?? (new Dictionary<string, Tensor>(), 0L);
+            if (optimizerTensors.Count > 0)
+            {
+                SafeTensors.Save(Path.Combine(temp, TrainingCheckpoint.OptimizerFile), optimizerTensors,
+                    new Dictionary<string, string> { ["optimizer"] = Config.Optimizer, ["step"] = optimizerStep.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            }
+            if (_carry is not null)
+            {
+                SafeTensors.Save(Path.Combine(temp, TrainingCheckpoint.CarryFile), TrainingCheckpoint.CarryTensors(_carry));
+            }
+            var rng = new Dictionary<string, string>();
+            if (_head.Model.ExplorationGenerator is { } generator)
+            {
+                using var state = generator.GetState();
+                rng["exploration"] = Convert.ToBase64String(state.ToArray<byte>());
+            }
+            var trainerState = new TrainerCheckpointState
+            {
+                Step = Step,
+                TotalSteps = TotalSteps,
+                Iteration = _iteration,
+                DataState = _dataState.ToString(),
+                Rng = rng,
+                CarryPolicy = _carry is null ? CarryPolicy.Reset : CarryPolicy.Restore,
+                Ema = _ema is not null,
+                Config = JsonNode.Parse(ConfigLoader.ToJson(Config)),
+                ModelConfig = JsonNode.Parse(modelJson),
+                ElapsedSeconds = Elapsed.TotalSeconds,
+            };
+            File.WriteAllText(Path.Combine(temp, TrainingCheckpoint.TrainerFile), JsonSerializer.Serialize(trainerState, StateJson));
+        });
+        _logger.LogInformation("Saved checkpoint {Directory}", directory);
+        CheckpointSaved?.Invoke(this, directory);
+        return directory;
+    }
+
+    /// <summary>
+    /// Restores model, optimizer, EMA, carry, RNG and data-iterator state from a checkpoint folder written by
+    /// <see cref="SaveCheckpoint"/>, after verifying its checksums and that it fits this model.
+    /// </summary>
+    /// <param name="directory">A <c>step_N</c> folder.</param>
+    /// <exception cref="TrmCheckpointException">The checkpoint is corrupted or does not fit.</exception>
+    public void LoadCheckpoint(string directory)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        CheckpointDirectory.Verify(directory);
+        var statePath = Path.Combine(directory, TrainingCheckpoint.TrainerFile);
+        TrainerCheckpointState state;
+        try
+        {
+            state = JsonSerializer.Deserialize<TrainerCheckpointState>(File.ReadAllText(statePath), StateJson)
+                ?? throw new TrmCheckpointException(statePath, "empty trainer state");
+        }
+        catch (JsonException e)
+        {
+            throw new TrmCheckpointException(statePath, $"malformed trainer state: {e.Message}", e);
+        }
+        var expectedModel = JsonNode.Parse(ModelConfigFactory.ToReferenceJson(ModelConfig));
+        if (state.ModelConfig is not null && !JsonNode.DeepEquals(WithoutBatch(state.ModelConfig), WithoutBatch(expectedModel)))
+        {
+            throw new TrmCheckpointException(directory, $"model configuration differs: checkpoint {state.ModelConfig.ToJsonString()}, this run {expectedModel!.ToJsonString()}");
+        }
+
+        var weightsFile = state.Ema ? TrainingCheckpoint.OnlineFile : TrainingCheckpoint.ModelFile;
+        TrainingCheckpoint.LoadWeights(_head, Path.Combine(directory, weightsFile), Device);
+        if (_ema is not null)
+        {
+            using var file = SafeTensors.Load(Path.Combine(directory, TrainingCheckpoint.ModelFile), Device);
+            _ema.Load(file.Tensors);
+        }
+        var optimizerPath = Path.Combine(directory, TrainingCheckpoint.OptimizerFile);
+        if (_optimizer is not null && File.Exists(optimizerPath))
+        {
+            using var file = SafeTensors.Load(optimizerPath, Device);
+            var savedKind = file.Metadata.GetValueOrDefault("optimizer");
+            if (savedKind != Config.Optimizer)
+            {
+                throw new TrmCheckpointException(optimizerPath, $"optimizer state is for '{savedKind}', this run uses '{Config.Optimizer}'");
+            }
+            var step = long.Parse(file.Metadata["step"], System.Globalization.CultureInfo.InvariantCulture);
+            try
+            {
+                _optimizer.SetState(file.Tensors, step);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new TrmCheckpointException(optimizerPath, e.Message, e);
+            }
+        }
+
+        _carry?.Dispose();
+        _carry = null;
+        var carryPath = Path.Combine(directory, TrainingCheckpoint.CarryFile);
+        if (state.CarryPolicy == CarryPolicy.Restore && File.Exists(carryPath))
+        {
+            _carry = TrainingCheckpoint.LoadCarry(_head, carryPath, Device);
+        }
+        if (state.Rng.TryGetValue("exploration", out var exploration) && _head.Model.ExplorationGenerator is { } generator)
+        {
+            var bytes = Convert.FromBase64String(exploration);
+            using var tensor = Torch.Torch.FromArray(bytes, bytes.Length);
+            generator.SetState(tensor);
+        }
+        Step = state.Step;
+        _iteration = state.Iteration;
+        _dataState = PuzzleIteratorState.Parse(state.DataState);
+        _batches?.Dispose();
+        _batches = null;
+        _train.Restore(_dataState);
+        _elapsedBefore = state.ElapsedSeconds;
+        _logger.LogInformation("Resumed {Run} from {Directory} at step {Step}", RunName, directory, Step);
+        if (_metricsPath is not null)
+        {
+            // Steps after the checkpoint will be logged again by this run.
+            _metrics?.Dispose();
+            _metrics = null;
+            MetricsJsonlWriter.TruncateAfter(_metricsPath, Step);
+        }
+    }
+
+    private void WriteMetrics(MetricsRecord record)
+    {
+        if (_metricsPath is null) return;
+        _metrics ??= new MetricsJsonlWriter(_metricsPath);
+        _metrics.Write(record);
+    }
+
+    private static JsonNode? WithoutBatch(JsonNode? node)
+    {
+        if (node is not JsonObject o) return node;
+        var copy = (JsonObject)o.DeepClone();
+        copy.Remove("batch_size");
+        copy.Remove("forward_dtype");
+        return copy;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _batches?.Dispose();
+        _carry?.Dispose();
+        _metrics?.Dispose();
+        _ema?.Dispose();
+        _optimizer?.Dispose();
+        _head.Dispose();
+        _train.Dispose();
+        _test?.Dispose();
+    }
+}

@@ -1,0 +1,296 @@
+using Microsoft.Extensions.Logging;
+using Trm.Data.Puzzles;
+using Trm.Model;
+using Trm.Torch;
+using Trm.Training.Checkpoints;
+using Trm.Training.Configuration;
+using Trm.Training.Evaluation;
+using Trm.Training.Losses;
+using Trm.Training.Metrics;
+
+namespace Trm.Training;
+
+/// <summary>
+/// Fluent builder of a <see cref="Trainer"/>. Start from the reference's defaults, a <see cref="TrainConfig"/>, override
+/// tokens or a JSON file, adjust with the typed methods, then <see cref="Build"/>:
+/// <code>
+/// using var trainer = Trainer.CreateBuilder()
+///     .WithData("data/sudoku-small")
+///     .WithArchitecture(a => a with { HiddenSize = 128, MlpT = true, PosEncodings = "none" })
+///     .WithOptimizer(lr: 1e-3, weightDecay: 1.0)
+///     .WithEma()
+///     .WithEpochs(2000, evalInterval: 500)
+///     .Build();
+/// var result = trainer.Run();
+/// </code>
+/// </summary>
+public sealed class TrainerBuilder
+{
+    private TrainConfig _config = new();
+    private ILogger? _logger;
+    private string? _metricsPath;
+    private bool _metricsDisabled;
+    private Device? _device;
+    private int _logInterval = 10;
+    private readonly List<EventHandler<MetricsRecord>> _stepHandlers = [];
+    private readonly List<EventHandler<EvaluationResult>> _evaluationHandlers = [];
+    private readonly List<EventHandler<string>> _checkpointHandlers = [];
+
+    /// <summary>Replaces the whole configuration.</summary>
+    /// <param name="config">The configuration (validated at <see cref="Build"/>).</param>
+    public TrainerBuilder WithConfig(TrainConfig config)
+    {
+        _config = config ?? throw new ArgumentNullException(nameof(config));
+        return this;
+    }
+
+    /// <summary>Applies the reference's override tokens (<c>lr=1e-4 arch.L_cycles=6 +run_name=x</c>).</summary>
+    /// <param name="overrides">Override tokens.</param>
+    public TrainerBuilder WithOverrides(params IEnumerable<string> overrides)
+    {
+        _config = ConfigLoader.ApplyOverrides(_config, overrides);
+        return this;
+    }
+
+    /// <summary>Reads a JSON configuration file (replacing the current configuration).</summary>
+    /// <param name="path">The JSON file.</param>
+    public TrainerBuilder WithConfigFile(string path)
+    {
+        _config = ConfigLoader.FromJsonFile(path);
+        return this;
+    }
+
+    /// <summary>Changes the configuration with a function (<c>c =&gt; c with { ... }</c>).</summary>
+    /// <param name="change">Returns the new configuration.</param>
+    public TrainerBuilder Configure(Func<TrainConfig, TrainConfig> change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        _config = change(_config);
+        return this;
+    }
+
+    /// <summary>Sets the training dataset folders (each with <c>train/</c> and <c>test/</c> splits).</summary>
+    /// <param name="paths">Dataset folders.</param>
+    public TrainerBuilder WithData(params string[] paths) => Configure(c => c with { DataPaths = paths });
+
+    /// <summary>Changes the architecture section.</summary>
+    /// <param name="change">Returns the new architecture.</param>
+    public TrainerBuilder WithArchitecture(Func<ArchConfig, ArchConfig> change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        return Configure(c => c with { Arch = change(c.Arch) });
+    }
+
+    /// <summary>Sets the optimizers' main hyper-parameters; unspecified values keep their current setting.</summary>
+    /// <param name="name"><c>adam_atan2</c> or <c>adamw</c>.</param>
+    /// <param name="lr">Peak learning rate of the network.</param>
+    /// <param name="weightDecay">Decoupled weight decay of the network.</param>
+    /// <param name="puzzleEmbLr">Learning rate of the puzzle embeddings.</param>
+    /// <param name="puzzleEmbWeightDecay">Weight decay of the puzzle embeddings.</param>
+    /// <param name="gradClipNorm">Global gradient-norm clip, or <see langword="null"/> for none.</param>
+    public TrainerBuilder WithOptimizer(string? name = null, double? lr = null, double? weightDecay = null, double? puzzleEmbLr = null, double? puzzleEmbWeightDecay = null, double? gradClipNorm = null) =>
+        Configure(c => c with
+        {
+            Optimizer = name ?? c.Optimizer,
+            Lr = lr ?? c.Lr,
+            WeightDecay = weightDecay ?? c.WeightDecay,
+            PuzzleEmbLr = puzzleEmbLr ?? c.PuzzleEmbLr,
+            PuzzleEmbWeightDecay = puzzleEmbWeightDecay ?? c.PuzzleEmbWeightDecay,
+            GradClipNorm = gradClipNorm ?? c.GradClipNorm,
+        });
+
+    /// <summary>Sets the warm-up length and the cosine's final ratio.</summary>
+    /// <param name="warmupSteps">Linear warm-up steps.</param>
+    /// <param name="minRatio">Final learning rate as a fraction of the peak (1 = constant).</param>
+    public TrainerBuilder WithSchedule(int warmupSteps, double minRatio = 1.0) => Configure(c => c with { LrWarmupSteps = warmupSteps, LrMinRatio = minRatio });
+
+    /// <summary>Keeps an EMA of the weights, used for evaluation and saved as the checkpoint's model weights.</summary>
+    /// <param name="rate">Decay.</param>
+    public TrainerBuilder WithEma(double rate = 0.999) => Configure(c => c with { Ema = true, EmaRate = rate });
+
+    /// <summary>Sets the run length, evaluation interval (in epochs) and batch size.</summary>
+    /// <param name="epochs">Total epochs.</param>
+    /// <param name="evalInterval">Epochs between evaluations; must divide <paramref name="epochs"/>.</param>
+    /// <param name="globalBatchSize">Examples per step, if changed.</param>
+    public TrainerBuilder WithEpochs(int epochs, int? evalInterval = null, int? globalBatchSize = null) =>
+        Configure(c => c with { Epochs = epochs, EvalInterval = evalInterval, GlobalBatchSize = globalBatchSize ?? c.GlobalBatchSize });
+
+    /// <summary>Caps the run by steps and/or wall time (the schedule still follows the epochs).</summary>
+    /// <param name="maxSteps">Step cap.</param>
+    /// <param name="maxMinutes">Time cap in minutes.</param>
+    public TrainerBuilder WithLimits(long? maxSteps = null, double? maxMinutes = null) => Configure(c => c with { MaxSteps = maxSteps, MaxMinutes = maxMinutes });
+
+    /// <summary>Names the run and sets where its checkpoints go (default <c>checkpoints/&lt;run&gt;</c>).</summary>
+    /// <param name="runName">Run name.</param>
+    /// <param name="checkpointPath">Checkpoint folder, or <see langword="null"/> for the default.</param>
+    public TrainerBuilder WithRun(string runName, string? checkpointPath = null) => Configure(c => c with { RunName = runName, CheckpointPath = checkpointPath ?? c.CheckpointPath });
+
+    /// <summary>Resumes from a checkpoint folder (<c>step_N</c>) or the latest one of a run folder.</summary>
+    /// <param name="checkpoint">Checkpoint or run folder.</param>
+    public TrainerBuilder ResumeFrom(string checkpoint) => Configure(c => c with { LoadCheckpoint = checkpoint });
+
+    /// <summary>Writes per-step and evaluation metrics to this JSONL file (default: <c>metrics.jsonl</c> in the checkpoint folder).</summary>
+    /// <param name="path">The file, or <see langword="null"/> to write none.</param>
+    public TrainerBuilder WithMetricsFile(string? path)
+    {
+        _metricsPath = path;
+        _metricsDisabled = path is null;
+        return this;
+    }
+
+    /// <summary>Logs progress to <paramref name="logger"/> every <paramref name="interval"/> steps (0 = only evaluations).</summary>
+    /// <param name="logger">The logger.</param>
+    /// <param name="interval">Steps between log lines.</param>
+    public TrainerBuilder WithLogger(ILogger logger, int interval = 10)
+    {
+        _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        _logInterval = interval;
+        return this;
+    }
+
+    /// <summary>Runs on <paramref name="device"/> instead of the configuration's <c>device</c>.</summary>
+    /// <param name="device">The device.</param>
+    public TrainerBuilder WithDevice(Device device)
+    {
+        _device = device;
+        return this;
+    }
+
+    /// <summary>Calls <paramref name="handler"/> after every optimizer step.</summary>
+    /// <param name="handler">Receives the step's metrics.</param>
+    public TrainerBuilder OnStep(Action<MetricsRecord> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        _stepHandlers.Add((_, m) => handler(m));
+        return this;
+    }
+
+    /// <summary>Calls <paramref name="handler"/> after every evaluation.</summary>
+    /// <param name="handler">Receives the result.</param>
+    public TrainerBuilder OnEvaluation(Action<EvaluationResult> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        _evaluationHandlers.Add((_, r) => handler(r));
+        return this;
+    }
+
+    /// <summary>Calls <paramref name="handler"/> after every checkpoint.</summary>
+    /// <param name="handler">Receives the checkpoint folder.</param>
+    public TrainerBuilder OnCheckpoint(Action<string> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        _checkpointHandlers.Add((_, d) => handler(d));
+        return this;
+    }
+
+    /// <summary>Validates the configuration, opens the datasets, builds the model and optimizers, and resumes when asked.</summary>
+    /// <exception cref="TrmConfigException">The configuration is invalid.</exception>
+    /// <exception cref="Trm.Data.TrmDataException">A dataset is missing or malformed.</exception>
+    /// <exception cref="TrmCheckpointException">The checkpoint to resume from is corrupted or does not fit.</exception>
+    public Trainer Build()
+    {
+        var config = _config.Validate();
+        var device = _device ?? ResolveDevice(config.Device);
+        var runName = config.ResolveRunName(DateTimeOffset.UtcNow);
+        var checkpointRoot = config.ResolveCheckpointPath(runName);
+        config = config with { RunName = runName };
+        Torch.Torch.ManualSeed(config.Seed);
+
+        var train = PuzzleDataset.Open(new PuzzleDatasetOptions
+        {
+            DatasetPaths = config.DataPaths,
+            Split = "train",
+            Seed = (int)config.Seed,
+            GlobalBatchSize = config.GlobalBatchSize,
+            EpochsPerIteration = config.EvalInterval ?? config.Epochs,
+        });
+        PuzzleDataset? test = null;
+        ActLossHead? head = null;
+        try
+        {
+            var testPaths = config.DataPathsTest.Count > 0 ? config.DataPathsTest : config.DataPaths;
+            if (testPaths.All(p => Directory.Exists(Path.Combine(p, "test"))))
+            {
+                test = PuzzleDataset.Open(new PuzzleDatasetOptions
+                {
+                    DatasetPaths = testPaths,
+                    Split = "test",
+                    Seed = (int)config.Seed,
+                    GlobalBatchSize = config.GlobalBatchSize,
+                    TestSetMode = true,
+                });
+            }
+            var meta = train.Metadata;
+            var modelConfig = ModelConfigFactory.Create(config.Arch, meta.VocabSize, meta.SeqLen, meta.NumPuzzleIdentifiers, config.GlobalBatchSize, device);
+            var model = new TrmModel(modelConfig, new Generator(config.Seed));
+            model.To(device);
+            model.ExplorationGenerator = new Generator(config.Seed + 1);
+            head = new ActLossHead(model, config.Arch.Loss.LossType == "softmax_cross_entropy" ? LossKind.SoftmaxCrossEntropy : LossKind.StablemaxCrossEntropy);
+
+            var settings = new TrainerSettings
+            {
+                Config = config,
+                Device = device,
+                RunName = runName,
+                CheckpointRoot = checkpointRoot,
+                MetricsPath = _metricsDisabled ? null : _metricsPath ?? Path.Combine(checkpointRoot, "metrics.jsonl"),
+                Logger = _logger,
+                LogInterval = _logInterval,
+                Train = train,
+                Test = test,
+                Head = head,
+                StepHandlers = _stepHandlers,
+                EvaluationHandlers = _evaluationHandlers,
+                CheckpointHandlers = _checkpointHandlers,
+            };
+            var trainer = new Trainer(settings);
+            if (config.LoadCheckpoint is { } resume)
+            {
+                var directory = File.Exists(Path.Combine(resume, CheckpointDirectory.ManifestFile)) ? resume
+                    : CheckpointDirectory.FindLatest(resume) ?? throw new TrmCheckpointException(resume, "no complete step_N checkpoint found");
+                try
+                {
+                    trainer.LoadCheckpoint(directory);
+                }
+                catch
+                {
+                    trainer.Dispose();
+                    throw;
+                }
+            }
+            return trainer;
+        }
+        catch when (head is null)
+        {
+            train.Dispose();
+            test?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Turns <c>auto</c>, <c>cpu</c>, <c>cuda</c> or <c>cuda:N</c> into a device.</summary>
+    /// <param name="name">The device setting.</param>
+    public static Device ResolveDevice(string name) => name switch
+    {
+        "auto" => Trm.Torch.Cuda.CudaDevice.IsAvailable ? Device.Cuda(0) : Device.Cpu,
+        _ => Device.Parse(name),
+    };
+}
+
+/// <summary>Everything the builder hands the trainer.</summary>
+internal sealed class TrainerSettings
+{
+    public required TrainConfig Config { get; init; }
+    public required Device Device { get; init; }
+    public required string RunName { get; init; }
+    public required string CheckpointRoot { get; init; }
+    public string? MetricsPath { get; init; }
+    public ILogger? Logger { get; init; }
+    public int LogInterval { get; init; }
+    public required PuzzleDataset Train { get; init; }
+    public PuzzleDataset? Test { get; init; }
+    public required ActLossHead Head { get; init; }
+    public required IReadOnlyList<EventHandler<MetricsRecord>> StepHandlers { get; init; }
+    public required IReadOnlyList<EventHandler<EvaluationResult>> EvaluationHandlers { get; init; }
+    public required IReadOnlyList<EventHandler<string>> CheckpointHandlers { get; init; }
+}

@@ -1,0 +1,97 @@
+using Spectre.Console;
+using Trm.Cli;
+
+namespace Trm.Cli.Tests;
+
+/// <summary>End-to-end tests of <c>trm train</c>, <c>eval</c>, <c>solve</c> and <c>quickstart</c>.</summary>
+[NonParallelizable]
+public sealed class TrainingCommandsTests
+{
+    private string _root = "";
+
+    [SetUp]
+    public void SetUp()
+    {
+        _root = Path.Combine(Path.GetTempPath(), $"trm-cli-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(_root);
+    }
+
+    [TearDown]
+    public void TearDown()
+    {
+        if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
+    }
+
+    private static async Task<(int Code, string Out, string Err)> Trm(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var (oldOut, oldErr, oldConsole) = (Console.Out, Console.Error, AnsiConsole.Console);
+        Console.SetOut(stdout);
+        Console.SetError(stderr);
+        AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stdout), Interactive = InteractionSupport.No, Ansi = AnsiSupport.No });
+        try
+        {
+            var code = await TrmCommandLine.InvokeAsync(args);
+            return (code, stdout.ToString(), stderr.ToString());
+        }
+        finally
+        {
+            Console.SetOut(oldOut);
+            Console.SetError(oldErr);
+            AnsiConsole.Console = oldConsole;
+        }
+    }
+
+    [Test]
+    public async Task TrainRejectsABadOverrideByName()
+    {
+        var (code, _, err) = await Trm("train", "data_paths=[nowhere]", "arch.L_cycle=6");
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(err, Does.Contain("Config key 'arch.L_cycle'").And.Contain("did you mean 'arch.L_cycles'"));
+    }
+
+    [Test]
+    public async Task TrainReportsAMissingDataset()
+    {
+        var (code, _, err) = await Trm("train", $"data_paths=[{Path.Combine(_root, "none")}]", "epochs=1", "eval_interval=1");
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(err, Does.Contain("none"));
+    }
+
+    [Test]
+    public async Task SolveRejectsAMalformedGrid()
+    {
+        var (code, _, err) = await Trm("solve", "--checkpoint", _root, "--sudoku", "53..7");
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(err, Does.Contain("--sudoku").And.Contain("81 cells"));
+    }
+
+    [Test]
+    public async Task QuickstartThenEvalAndSolveFromItsCheckpoint()
+    {
+        var data = Path.Combine(_root, "data");
+        var checkpoints = Path.Combine(_root, "ckpt");
+        var (code, output, err) = await Trm("quickstart", "--data", data, "--checkpoints", checkpoints, "--steps", "12", "--train-puzzles", "48", "--test-puzzles", "8", "--clues", "60");
+        Assert.That(code, Is.EqualTo(0), err);
+        Assert.That(output, Does.Contain("1/4 generating 48 training + 8 held-out puzzles"));
+        Assert.That(output, Does.Contain("3/4 held-out puzzles:").And.Contain("(8 puzzles"));
+        Assert.That(output, Does.Contain("valid solution:").And.Contain("ACT steps:"));
+        var checkpoint = Path.Combine(checkpoints, "quickstart", "step_12");
+        Assert.That(File.Exists(Path.Combine(checkpoint, "manifest.json")), Is.True);
+        Assert.That(File.ReadLines(Path.Combine(checkpoints, "quickstart", "metrics.jsonl")).Count(l => l.Contains("\"split\":\"train\"")), Is.EqualTo(12));
+
+        var (evalCode, evalOut, evalErr) = await Trm("eval", "--checkpoint", checkpoint, "--data", data);
+        Assert.That(evalCode, Is.EqualTo(0), evalErr);
+        Assert.That(evalOut, Does.Contain("eval @ step 12").And.Contain("8 puzzles").And.Contain("exact_accuracy"));
+
+        var (solveCode, solveOut, _) = await Trm("solve", "--checkpoint", checkpoint, "--sudoku", "53..7....6..195....98....6.8...6...34..8.3..17...2...6.6....28....419..5....8..79");
+        Assert.That(solveCode, Is.EqualTo(0).Or.EqualTo(1), "0 when the answer is valid, 1 when not");
+        Assert.That(solveOut, Does.Contain("model's answer:").And.Contain("ACT steps:"));
+
+        // A second quickstart reuses the dataset.
+        var (again, againOut, _) = await Trm("quickstart", "--data", data, "--checkpoints", checkpoints, "--steps", "2", "--train-puzzles", "48", "--test-puzzles", "8", "--clues", "60");
+        Assert.That(again, Is.EqualTo(0));
+        Assert.That(againOut, Does.Contain("1/4 reusing the dataset"));
+    }
+}
