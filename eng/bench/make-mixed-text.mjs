@@ -4,15 +4,10 @@
 // text in those scripts is needed). Usage: node eng/bench/make-mixed-text.mjs /work/shared/data | gzip -9 > benchmarks/data/mixed-script.txt.gz
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { mulberry32 } from "../mulberry32.mjs";
 
 const dataDir = process.argv[2] ?? "/work/shared/data";
-let seed = 7;
-function rand() {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
+const rand = mulberry32(7);
 const int = (n) => Math.floor(rand() * n);
 const range = (a, b) => Array.from({ length: b - a + 1 }, (_, i) => String.fromCodePoint(a + i));
 const scripts = {

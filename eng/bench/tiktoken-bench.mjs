@@ -1,7 +1,8 @@
 // Times npm tiktoken (WASM build of OpenAI's tiktoken, encoding "gpt2") on one core, on the same texts as
 // benchmarks/Trm.Benchmarks/TokenizerBenchmarks.cs. Usage (tiktoken installed outside the repo):
 //   NODE_PATH=/tmp/tokref/node_modules node eng/bench/tiktoken-bench.mjs FILE... 
-// Files ending in .gz are decompressed. Prints one JSON line per file: {name, bytes, tokens, seconds, mbPerSecond}.
+// Files ending in .gz are decompressed. Prints one JSON line per file: {name, bytes, tokens, passes, seconds (median
+// wall-clock time of one whole-text pass), mbPerSecond, cpuSeconds (median process CPU time of a pass), cpuMBps}.
 import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
@@ -17,18 +18,23 @@ for (const file of process.argv.slice(2)) {
   if (file.endsWith(".gz")) raw = gunzipSync(raw);
   const text = raw.toString("utf8");
   const bytes = Buffer.byteLength(text, "utf8");
-  let tokens = enc.encode_ordinary(text).length; // warm-up
-  enc.encode_ordinary(text);
+  let tokens = 0;
+  for (let i = 0; i < 5; i++) tokens = enc.encode_ordinary(text).length; // warm-up (WASM tiers up)
   // Repeat whole-text encodes until minSeconds have passed; report the median pass.
-  const times = [];
+  const times = [], cpu = [];
   const start = process.hrtime.bigint();
   while (Number(process.hrtime.bigint() - start) / 1e9 < minSeconds || times.length < 5) {
+    const c0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
     tokens = enc.encode_ordinary(text).length;
     times.push(Number(process.hrtime.bigint() - t0) / 1e9);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1e6);
   }
   times.sort((a, b) => a - b);
+  cpu.sort((a, b) => a - b);
   const seconds = times[Math.floor(times.length / 2)];
-  console.log(JSON.stringify({ name: basename(file).replace(/\.gz$/, ""), bytes, tokens, passes: times.length, seconds, mbPerSecond: bytes / seconds / 1e6 }));
+  const cpuSeconds = cpu[Math.floor(cpu.length / 2)];
+  console.log(JSON.stringify({ name: basename(file).replace(/\.gz$/, ""), bytes, tokens, passes: times.length, seconds, mbPerSecond: bytes / seconds / 1e6, cpuSeconds, cpuMBps: bytes / cpuSeconds / 1e6 }));
 }
 enc.free();

@@ -9,20 +9,14 @@
 import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { mulberry32 } from "../mulberry32.mjs";
 
 const require = createRequire(import.meta.url);
 const { get_encoding } = require("tiktoken");
 const enc = get_encoding("gpt2");
 const dataDir = process.argv[2] ?? "/work/shared/data";
 
-// Deterministic PRNG (mulberry32) so the file is reproducible.
-let seed = 20261123;
-function rand() {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
+const rand = mulberry32(20261123);
 const pick = (arr) => arr[Math.floor(rand() * arr.length)];
 
 function hasLoneSurrogate(s) {

@@ -78,6 +78,54 @@ public class Gpt2TokenizerTests
     }
 
     [Test]
+    public void RoundTrip_RandomCodePointsFromAllPlanes()
+    {
+        var random = new Random(42);
+        var text = new StringBuilder();
+        for (int k = 0; k < 2000; k++)
+        {
+            text.Clear();
+            int length = random.Next(1, 30);
+            for (int i = 0; i < length; i++)
+            {
+                int cp = random.Next(4) switch
+                {
+                    0 => random.Next(0x20, 0x80),     // ASCII
+                    1 => random.Next(0x80, 0x800),    // two UTF-8 bytes
+                    2 => random.Next(0x800, 0x10000), // three bytes (surrogate range skipped below)
+                    _ => random.Next(0x10000, 0x110000),
+                };
+                if (cp is >= 0xD800 and <= 0xDFFF)
+                {
+                    cp = ' ';
+                }
+                text.Append(char.ConvertFromUtf32(cp));
+            }
+            string s = text.ToString();
+            int[] ids = Gpt2.EncodeToIds(s);
+            Assert.That(Gpt2.Decode(ids), Is.EqualTo(s));
+            Assert.That(ids, Has.All.InRange(0, 50255));
+        }
+    }
+
+    [Test]
+    public void RoundTrip_FullSharedDataSets_WhenPresent()
+    {
+        string[] files = ["/work/shared/data/gsm8k/train.jsonl", "/work/shared/data/alpaca-seed/seed_tasks.jsonl"];
+        if (!files.All(File.Exists))
+        {
+            Assert.Ignore("The shared data sets are not present on this machine.");
+        }
+        foreach (string file in files)
+        {
+            string text = File.ReadAllText(file);
+            int[] ids = Gpt2.EncodeToIds(text);
+            Assert.That(Gpt2.Decode(ids), Is.EqualTo(text), file);
+            Assert.That(Gpt2.CountTokens(text), Is.EqualTo(ids.Length), file);
+        }
+    }
+
+    [Test]
     public void HeapMerger_AgreesWithQuadraticMerger()
     {
         // Long pieces (> 128 bytes) take the heap merger; golden "long" lines check it against the reference. Here both

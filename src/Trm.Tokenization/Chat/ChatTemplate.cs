@@ -131,27 +131,22 @@ public sealed class ChatTemplate
         int first = 0;          // first non-system message kept
         bool keepSystem = hasSystem;
         int length = full;
-        bool partial = false;
         if (full > maxLength)
         {
             if (truncation == ChatTruncation.Tokens)
             {
                 return Tail(messages, segments, full, maxLength);
             }
-            first = hasSystem ? 1 : 0;
             int systemCost = hasSystem ? segments[0].Length + 2 : 0;
-            int rest = full - systemCost;
-            // Drop the oldest user + assistant exchanges until the rest fits (the last user turn always stays).
-            while (first < messages.Count - 1 && systemCost + rest > maxLength)
+            int rest = DropOldestExchanges(segments, hasSystem ? 1 : 0, full - systemCost, maxLength - systemCost, out first);
+            if (hasSystem && rest > maxLength - systemCost)
             {
-                rest -= segments[first].Length + segments[first + 1].Length + 4;
-                first += 2;
-            }
-            if (systemCost + rest > maxLength)
-            {
+                // The system message does not fit beside the last turn: drop it, then keep as many exchanges as fit.
                 keepSystem = false;
+                rest = DropOldestExchanges(segments, hasSystem ? 1 : 0, full - systemCost, maxLength, out first);
+                systemCost = 0;
             }
-            length = rest <= maxLength ? rest + (keepSystem ? systemCost : 0) : 0;
+            length = rest <= maxLength - systemCost ? rest + systemCost : 0;
         }
         if (length == 0)
         {
@@ -170,7 +165,22 @@ public sealed class ChatTemplate
             kept++;
         }
         ids.Add(AssistantId);
-        return new RenderedChat(ids.ToArray(), new byte[ids.Count], full, kept, messages.Count, partial);
+        return new RenderedChat(ids.ToArray(), new byte[ids.Count], full, kept, messages.Count, partialTurn: false);
+    }
+
+    /// <summary>
+    /// Drops user + assistant exchanges from <paramref name="from"/> on until <paramref name="length"/> fits
+    /// <paramref name="budget"/> or only the last user turn is left; returns the remaining length.
+    /// </summary>
+    private static int DropOldestExchanges(int[][] segments, int from, int length, int budget, out int first)
+    {
+        first = from;
+        while (first < segments.Length - 1 && length > budget)
+        {
+            length -= segments[first].Length + segments[first + 1].Length + 4;
+            first += 2;
+        }
+        return length;
     }
 
     /// <summary>The last <paramref name="maxLength"/> tokens of the full completion prompt.</summary>

@@ -96,6 +96,16 @@ public class ChatTemplateTests
     }
 
     [Test]
+    public void RenderForCompletion_LongSystemMessage_IsDroppedBeforeRecentExchanges()
+    {
+        // System: 9 content tokens + 2 = 11; exchange "hi"/"Hello!" = 7; last user turn + assistant start = 4.
+        ChatMessage[] messages = [ChatMessage.System("Be brief. Be brief. Be brief."), .. TwoExchanges.Take(3)];
+        var prompt = Template.RenderForCompletion(messages, maxLength: 11);
+        Assert.That(prompt.Ids, Is.EqualTo(new[] { Usr, 5303, End, Asst, 15496, 0, End, Usr, 9690, End, Asst }));
+        Assert.That((prompt.MessagesKept, prompt.FullLength, prompt.TokensCut), Is.EqualTo((3, 22, 11)));
+    }
+
+    [Test]
     public void RenderForCompletion_TokenTruncation_KeepsTheTail()
     {
         var tail = Template.RenderForCompletion([.. TwoExchanges.Take(3)], 5, ChatTruncation.Tokens);

@@ -1,0 +1,10 @@
+// Deterministic PRNG (mulberry32) shared by the golden-file and benchmark-text generators, so their output is reproducible.
+export function mulberry32(seed) {
+  let state = seed | 0;
+  return function next() {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
