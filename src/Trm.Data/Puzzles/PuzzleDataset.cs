@@ -27,6 +27,7 @@ public sealed class PuzzleDataset : IDisposable
     private readonly PuzzleSplit[] _splits;
     private readonly (string Name, PuzzleSet Set)[] _sets;
     private PuzzleIteratorState _state = PuzzleIteratorState.Start;
+    private (int[] Inputs, int[] Labels, int[] Identifiers)? _buffers;
 
     private PuzzleDataset(PuzzleDatasetOptions options, PuzzleSplit[] splits, PuzzleDatasetMetadata metadata, (string, PuzzleSet)[] sets)
     {
@@ -228,9 +229,18 @@ public sealed class PuzzleDataset : IDisposable
         var seq = Metadata.SeqLen;
         var batch = LocalBatchSize;
         // Every element is written below (rows or padding), so the arrays need no zeroing.
-        var inputs = GC.AllocateUninitializedArray<int>(batch * seq);
-        var labels = GC.AllocateUninitializedArray<int>(batch * seq);
-        var identifiers = new int[batch];
+        int[] inputs, labels, identifiers;
+        if (Options.ReuseBatchBuffers)
+        {
+            _buffers ??= (new int[batch * seq], new int[batch * seq], new int[batch]);
+            (inputs, labels, identifiers) = _buffers.Value;
+        }
+        else
+        {
+            inputs = GC.AllocateUninitializedArray<int>(batch * seq);
+            labels = GC.AllocateUninitializedArray<int>(batch * seq);
+            identifiers = GC.AllocateUninitializedArray<int>(batch);
+        }
         var contiguous = rows.Length > 0;
         for (var r = 1; r < rows.Length && contiguous; r++)
             contiguous = rows[r].Example == rows[0].Example + r;
