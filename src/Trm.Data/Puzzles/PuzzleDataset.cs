@@ -139,13 +139,16 @@ public sealed class PuzzleDataset : IDisposable
     public IEnumerable<PuzzleBatch> EnumerateBatches(CancellationToken cancellationToken = default) =>
         Options.TestSetMode ? EnumerateTest(cancellationToken) : EnumerateTrain(cancellationToken);
 
-    /// <summary>Number of batches a full training pass over set <paramref name="setIndex"/> yields, or the test batches of it.</summary>
+    /// <summary>
+    /// Batches per pass over set <paramref name="setIndex"/>: the test batches, or the training batches of the first pass
+    /// (exact for every pass when each puzzle has one example, as in Sudoku, maze and Hanoi sets; otherwise later passes
+    /// may differ by a batch or so, since a truncated puzzle's leftover examples are not carried over).
+    /// </summary>
     public long BatchesPerPass(int setIndex = 0)
     {
         var set = _sets[setIndex].Set;
         if (Options.TestSetMode)
             return (set.ExampleCount + Options.GlobalBatchSize - 1) / Options.GlobalBatchSize;
-        // Each group contributes between 1 and its largest puzzle's example count; count exactly by sampling pass 0.
         long count = 0;
         var sampler = new TrainSampler(this, set, 0);
         while (sampler.Next(null))
