@@ -151,7 +151,35 @@ public static class OasstTreeReader
                     report.AddSkip(error);
                 }
             }
+            ReportUnreachable(roots, report, policy);
             return roots;
+        }
+
+        /// <summary>
+        /// Messages that hang below a skipped or missing ancestor (or sit in a parent cycle) reach no root: they are
+        /// reported too, so nothing is lost silently.
+        /// </summary>
+        private void ReportUnreachable(List<OasstTree> roots, ReadReport report, MalformedRecordPolicy policy)
+        {
+            var reached = new HashSet<string>(StringComparer.Ordinal);
+            var stack = new Stack<OasstMessage>(roots.Select(r => r.Root));
+            while (stack.Count > 0)
+            {
+                var message = stack.Pop();
+                reached.Add(message.MessageId);
+                foreach (var reply in message.Replies)
+                    stack.Push(reply);
+            }
+            foreach (var id in _order)
+            {
+                var (message, _, _, file, line) = _byId[id];
+                if (reached.Contains(id) || message.ParentId is null || !_byId.ContainsKey(message.ParentId))
+                    continue; // reached, or a root / orphan that was already reported
+                var error = new TrmDataException($"is not connected to a root message (an ancestor is missing, malformed or in a cycle)", file, line, "parent_id");
+                if (policy == MalformedRecordPolicy.Throw)
+                    throw error;
+                report.AddSkip(error);
+            }
         }
     }
 }

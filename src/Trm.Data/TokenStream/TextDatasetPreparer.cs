@@ -48,7 +48,11 @@ public static class TextDatasetPreparer
         TokenStreamFile.Write(Path.Combine(options.OutputDirectory, TokenStreamDataset.TrainFile), train, dtype);
         TokenStreamFile.Write(Path.Combine(options.OutputDirectory, TokenStreamDataset.ValFile), val, dtype);
         if (tokenizer is CharTokenizer charTokenizer)
+        {
             charTokenizer.Save(Path.Combine(options.OutputDirectory, VocabFile));
+            var pickle = NanoGptPickle.Encode(charTokenizer.VocabSize, charTokenizer.Itos);
+            AtomicFile.Write(Path.Combine(options.OutputDirectory, NanoGptPickle.FileName), stream => stream.Write(pickle));
+        }
         meta.Save(options.OutputDirectory);
         return meta;
     }

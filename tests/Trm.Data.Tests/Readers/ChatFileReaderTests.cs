@@ -149,5 +149,17 @@ public class ChatFileReaderTests
         // The raw GSM8K rows are not a chat format: the reader must say so, naming the fields it saw.
         var error = Assert.Throws<TrmDataException>(() => ChatFormatDetector.Detect(shared!));
         Assert.That(error!.Message, Is.EqualTo($"{shared}:1: cannot detect the chat format from the first record (fields: question, answer); give the format explicitly"));
+
+        // converted on the fly to an Alpaca JSON list: all 7,473 problems come back, answers ending with "#### <number>"
+        using var dir = new ScratchDirectory();
+        var records = File.ReadLines(shared!).Select(line =>
+        {
+            using var doc = JsonDocument.Parse(line);
+            return new { instruction = doc.RootElement.GetProperty("question").GetString(), output = doc.RootElement.GetProperty("answer").GetString() };
+        });
+        var path = dir.Write("gsm8k.json", JsonSerializer.Serialize(records));
+        var conversations = Read(path);
+        Assert.That(conversations, Has.Count.EqualTo(7_473));
+        Assert.That(conversations.All(c => System.Text.RegularExpressions.Regex.IsMatch(c.Turns[1].Text, @"#### -?[\d,.]+$")), Is.True);
     }
 }

@@ -33,6 +33,7 @@ public class MalformedRecordTests
         new object[] { "o.jsonl", Flat + "\n" + """{"message_id": "b", "parent_id": "a", "role": "assistant", "text": "x", "rank": "x"}""", ChatFormat.Oasst, "{file}:2: field 'rank': must be an integer, found string \"x\"" },
         new object[] { "o.jsonl", Flat + "\n" + """{"message_id": "b", "parent_id": "zz", "role": "assistant", "text": "x"}""", ChatFormat.Oasst, "{file}:2: field 'parent_id': parent message 'zz' is not in the file" },
         new object[] { "o.jsonl", Flat + "\n" + Flat, ChatFormat.Oasst, "{file}:2: field 'message_id': duplicate message id 'a'" },
+        new object[] { "o.jsonl", Flat + "\n" + """{"message_id": "b", "parent_id": "c", "role": "assistant", "text": "x"}""" + "\n" + """{"message_id": "c", "parent_id": "b", "role": "prompter", "text": "y"}""", ChatFormat.Oasst, "{file}:2: field 'parent_id': is not connected to a root message (an ancestor is missing, malformed or in a cycle)" },
         new object[] { "o.jsonl", """{"message_id": "a", "parent_id": null, "role": "bot", "text": "q"}""", ChatFormat.Oasst, "{file}:1: field 'role': unknown role 'bot' (expected prompter or assistant)" },
         new object[] { "o.jsonl", Flat + "\n" + """{"message_id": "b", "parent_id": "a", "role": "prompter", "text": "x"}""", ChatFormat.Oasst, "{file}:2: field 'role': roles must alternate: 'prompter' cannot reply to 'prompter'" },
         new object[] { "o.jsonl", """{"message_id": "a", "role": "prompter", "text": "q"}""", ChatFormat.Oasst, "{file}:1: field 'parent_id': is missing (a flat OASST row needs parent_id; a nested tree needs prompt)" },
@@ -117,13 +118,15 @@ public class MalformedRecordTests
             Flat,
             """{"message_id": "b", "parent_id": "a", "role": "assistant", "text": "fine", "message_tree_id": "t"}""",
             """{"message_id": "c", "parent_id": "a", "role": "robot", "text": "bad role", "message_tree_id": "t"}""",
-            """{"message_id": "d", "parent_id": "gone", "role": "assistant", "text": "orphan", "message_tree_id": "t"}"""));
+            """{"message_id": "d", "parent_id": "gone", "role": "assistant", "text": "orphan", "message_tree_id": "t"}""",
+            """{"message_id": "e", "parent_id": "d", "role": "prompter", "text": "below the orphan", "message_tree_id": "t"}"""));
         var reader = new ChatFileReader(path, new ChatReaderOptions { OnMalformed = MalformedRecordPolicy.Skip });
 
         var threads = reader.Read().ToList();
 
         Assert.That(threads.Single().Turns.Select(t => t.Text), Is.EqualTo(new[] { "q", "fine" }));
-        Assert.That(reader.Report.Skipped, Is.EqualTo(2));
-        Assert.That(reader.Report.Skips.Select(s => s.Line), Is.EqualTo(new long?[] { 3, 4 }));
+        Assert.That(reader.Report.Skipped, Is.EqualTo(3));
+        Assert.That(reader.Report.Skips.Select(s => s.Line), Is.EqualTo(new long?[] { 3, 4, 5 }));
+        Assert.That(reader.Report.Skips[2].Message, Is.EqualTo($"{path}:5: field 'parent_id': is not connected to a root message (an ancestor is missing, malformed or in a cycle)"));
     }
 }

@@ -82,6 +82,42 @@ public class TextDatasetPreparerTests
     }
 
     [Test]
+    public void CharDatasetsCarryANanoGptMetaPickle()
+    {
+        using var dir = new ScratchDirectory();
+        var input = dir.Write("in.txt", "abba");
+        TextDatasetPreparer.Prepare(new TextDatasetOptions { InputPath = input, OutputDirectory = dir.Path, ValFraction = 0.25 });
+        // {'vocab_size': 2, 'itos': {0: 'a', 1: 'b'}, 'stoi': {'a': 0, 'b': 1}} in pickle protocol 2, opcode by opcode
+        byte[] Str(string s) => [(byte)'X', (byte)s.Length, 0, 0, 0, .. System.Text.Encoding.ASCII.GetBytes(s)];
+        byte[] expected =
+        [
+            0x80, 2, (byte)'}', (byte)'(',
+            .. Str("vocab_size"), (byte)'K', 2,
+            .. Str("itos"), (byte)'}', (byte)'(', (byte)'K', 0, .. Str("a"), (byte)'K', 1, .. Str("b"), (byte)'u',
+            .. Str("stoi"), (byte)'}', (byte)'(', .. Str("a"), (byte)'K', 0, .. Str("b"), (byte)'K', 1, (byte)'u',
+            (byte)'u', (byte)'.',
+        ];
+        Assert.That(File.ReadAllBytes(dir.File("meta.pkl")), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void MetaPickleLoadsInPythonWhenAvailable()
+    {
+        const string python = "/usr/bin/python3";
+        if (!File.Exists(python))
+            Assert.Ignore("no /usr/bin/python3 on this machine");
+        using var dir = new ScratchDirectory();
+        TextDatasetPreparer.Prepare(new TextDatasetOptions { InputPath = ChatTestData.Path("tinyshakespeare", "input.txt"), OutputDirectory = dir.Path });
+        var start = new System.Diagnostics.ProcessStartInfo(python, ["-c",
+            "import pickle,sys; m=pickle.load(open(sys.argv[1],'rb')); print(m['vocab_size'], len(m['itos']), m['stoi']['a'], repr(m['itos'][0]), ''.join(m['itos'][i] for i in range(13,20)))",
+            dir.File("meta.pkl")]) { RedirectStandardOutput = true };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEnd().Trim();
+        process.WaitForExit();
+        Assert.That(output, Is.EqualTo("65 65 39 '\\n' ABCDEFG"));
+    }
+
+    [Test]
     public void WideVocabularyIsWrittenAsUInt32()
     {
         using var dir = new ScratchDirectory();
