@@ -16,13 +16,17 @@ public class PuzzleDatasetBenchmarks
     private PuzzleDataset _test = null!;
     private byte[] _hardPuzzle = [];
 
+    /// <summary>Whether batches reuse one set of arrays (<see cref="PuzzleDatasetOptions.ReuseBatchBuffers"/>).</summary>
+    [Params(false, true)]
+    public bool Reuse { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
         _root = Path.Combine(Path.GetTempPath(), "trm-bench-sudoku-" + Environment.ProcessId);
         new SudokuDatasetBuilder().WithSeed(1).Generate(train: 10_000, test: 2_000).WithDifficulty(SudokuDifficulty.Easy).WithAugmentations(1).Build(_root);
-        _train = PuzzleDataset.Open(new PuzzleDatasetOptions { DatasetPaths = [_root], GlobalBatchSize = 768, Seed = 0 });
-        _test = PuzzleDataset.Open(new PuzzleDatasetOptions { DatasetPaths = [_root], Split = "test", GlobalBatchSize = 768, TestSetMode = true });
+        _train = PuzzleDataset.Open(new PuzzleDatasetOptions { DatasetPaths = [_root], GlobalBatchSize = 768, Seed = 0, ReuseBatchBuffers = Reuse });
+        _test = PuzzleDataset.Open(new PuzzleDatasetOptions { DatasetPaths = [_root], Split = "test", GlobalBatchSize = 768, TestSetMode = true, ReuseBatchBuffers = Reuse });
         // "AI Escargot", a classic hard puzzle.
         _hardPuzzle = SudokuPuzzle.ParseGrid("1....7.9..3..2...8..96..5....53..9...1..8...26....4...3......1..4......7..7...3..");
     }

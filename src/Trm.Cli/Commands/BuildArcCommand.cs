@@ -10,8 +10,8 @@ internal static class BuildArcCommand
     {
         var output = PuzzleDataCommands.OutputDirOption();
         var seed = PuzzleDataCommands.SeedOption(42);
-        var training = new Option<string[]>("--training-dir") { Description = "Folder of task JSON files whose pairs all go to train (repeatable).", AllowMultipleArgumentsPerToken = true };
-        var evaluation = new Option<string[]>("--evaluation-dir") { Description = "Folder of task JSON files: demonstrations to train, test pairs to test (repeatable).", AllowMultipleArgumentsPerToken = true };
+        var training = new Option<string[]>("--training-dir") { Description = "Folder of task JSON files (or a Kaggle *_challenges.json) whose pairs all go to train (repeatable).", AllowMultipleArgumentsPerToken = true };
+        var evaluation = new Option<string[]>("--evaluation-dir") { Description = "Folder of task JSON files (or a Kaggle *_challenges.json): demonstrations to train, test pairs to test (repeatable).", AllowMultipleArgumentsPerToken = true };
         var numAug = new Option<int>("--num-aug") { Description = "Augmented versions per task (colour permutation + dihedral transform).", DefaultValueFactory = _ => 1000 };
         var noTranslation = new Option<bool>("--no-translation") { Description = "Keep every training grid at the top-left corner." };
         var idStart = new Option<int>("--identifier-start") { Description = "First puzzle identifier (0 is the blank).", DefaultValueFactory = _ => 1 };

@@ -33,11 +33,11 @@ public sealed class ArcDatasetBuilder
         return this;
     }
 
-    /// <summary>Adds the tasks of a folder whose pairs all go to <c>train</c> (e.g. ARC-AGI <c>training</c>).</summary>
-    public ArcDatasetBuilder AddTrainingTasks(string directory) => AddTasks(ArcTaskReader.ReadDirectory(directory), evaluation: false);
+    /// <summary>Adds tasks (a folder of task files or a Kaggle-style challenges file, see <see cref="ArcTaskReader.Read"/>) whose pairs all go to <c>train</c> (e.g. ARC-AGI <c>training</c>).</summary>
+    public ArcDatasetBuilder AddTrainingTasks(string path) => AddTasks(ArcTaskReader.Read(path), evaluation: false);
 
-    /// <summary>Adds the tasks of a folder whose demonstrations go to <c>train</c> and test pairs to <c>test</c> (e.g. ARC-AGI <c>evaluation</c>).</summary>
-    public ArcDatasetBuilder AddEvaluationTasks(string directory) => AddTasks(ArcTaskReader.ReadDirectory(directory), evaluation: true);
+    /// <summary>Adds tasks whose demonstrations go to <c>train</c> and test pairs to <c>test</c> (e.g. ARC-AGI <c>evaluation</c>).</summary>
+    public ArcDatasetBuilder AddEvaluationTasks(string path) => AddTasks(ArcTaskReader.Read(path), evaluation: true);
 
     /// <summary>Adds tasks already read; <paramref name="evaluation"/> selects the evaluation split rule.</summary>
     public ArcDatasetBuilder AddTasks(IEnumerable<ArcTask> tasks, bool evaluation)

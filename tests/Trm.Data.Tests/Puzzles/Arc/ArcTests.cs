@@ -88,6 +88,36 @@ public class ArcTests
     }
 
     [Test]
+    public void KaggleChallengesFile_TakesOutputsFromTheSolutionsFile()
+    {
+        var dir = PuzzleTestData.NewTempDirectory();
+        try
+        {
+            var tasks = ArcTaskReader.ReadDirectory(Tasks("evaluation"));
+            string Rows(byte[,] g) => "[" + string.Join(",", Enumerable.Range(0, g.GetLength(0)).Select(r => "[" + string.Join(",", Enumerable.Range(0, g.GetLength(1)).Select(c => g[r, c])) + "]")) + "]";
+            string Pair(ArcPair p, bool output) => "{\"input\":" + Rows(p.Input) + (output ? ",\"output\":" + Rows(p.Output) : "") + "}";
+            var challenges = "{" + string.Join(",", tasks.Select(t => $"\"{t.Id}\":{{\"train\":[{string.Join(",", t.Train.Select(p => Pair(p, true)))}],\"test\":[{string.Join(",", t.Test.Select(p => Pair(p, false)))}]}}")) + "}";
+            var solutions = "{" + string.Join(",", tasks.Select(t => $"\"{t.Id}\":[{string.Join(",", t.Test.Select(p => Rows(p.Output)))}]")) + "}";
+            var path = Path.Combine(dir, "arc-agi_evaluation_challenges.json");
+            File.WriteAllText(path, challenges);
+            var withoutSolutions = ArcTaskReader.Read(path);
+            Assert.That(withoutSolutions[0].Test[0].Output, Is.EqualTo(new byte[1, 1]));
+            File.WriteAllText(Path.Combine(dir, "arc-agi_evaluation_solutions.json"), solutions);
+            var read = ArcTaskReader.Read(path);
+            Assert.That(read.Select(t => t.Id), Is.EqualTo(tasks.Select(t => t.Id)));
+            for (var i = 0; i < tasks.Count; i++)
+            {
+                Assert.That(read[i].Train.Select(p => p.Output), Is.EqualTo(tasks[i].Train.Select(p => p.Output)));
+                Assert.That(read[i].Test.Select(p => p.Output), Is.EqualTo(tasks[i].Test.Select(p => p.Output)));
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Test]
     public void MalformedTasks_NameFileAndField()
     {
         var e = Assert.Throws<TrmDataException>(() => ArcTaskReader.Parse("{\"train\":[{\"input\":[[1,2],[3]],\"output\":[[1]]}],\"test\":[]}", "x", "x.json"));
