@@ -1,8 +1,3 @@
-using Trm.Model;
-using Trm.Torch;
-using Trm.Training.Losses;
-using static Trm.Torch.Torch;
-
 namespace Trm.Model.Tests;
 
 /// <summary>The Q-learning variant (NoActContinue = false): halting on q_halt &gt; q_continue and the bootstrapped target.</summary>

@@ -1,8 +1,3 @@
-using Trm.Model;
-using Trm.Torch;
-using Trm.Training.Losses;
-using static Trm.Torch.Torch;
-
 namespace Trm.Model.Tests;
 
 /// <summary>Long ACT loops hold a constant number of native tensors (no handle leaks).</summary>
