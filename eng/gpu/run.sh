@@ -28,7 +28,8 @@ else
   for d in "$("$PY" -c 'import os,nvidia;print(os.path.dirname(nvidia.__path__[0]))' 2>/dev/null)"/nvidia/*/include /usr/local/cuda/include; do
     [ -d "$d" ] && INCLUDES+=(-I"$d")
   done
-  g++ -std=c++17 -O2 -fPIC -shared -fvisibility=hidden -D_GLIBCXX_USE_CXX11_ABI="$ABI" -DTRM_WITH_CUDA=1 -Inative/src "${INCLUDES[@]}" \
+  [ -f "$TORCH_ROOT/include/gloo/context.h" ] && INCLUDES+=(-DTRM_WITH_GLOO=1)
+  g++ -std=c++17 -O2 -fPIC -shared -fvisibility=hidden -Wno-deprecated-declarations -D_GLIBCXX_USE_CXX11_ABI="$ABI" -DTRM_WITH_CUDA=1 -Inative/src "${INCLUDES[@]}" \
     native/src/*.cpp -o "$LIB" -L"$TORCH_ROOT/lib" -Wl,-rpath,"$TORCH_ROOT/lib" -Wl,--no-as-needed \
     -ltorch -ltorch_cpu -ltorch_cuda -lc10 -lc10_cuda > "$OUT/gxx.log" 2>&1 || { cat "$OUT/gxx.log" >&2; exit 1; }
 fi
