@@ -1,6 +1,3 @@
-using Trm.Model;
-using Trm.Torch;
-
 namespace Trm.Model.Tests;
 
 [TestFixture]
