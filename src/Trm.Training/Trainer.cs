@@ -41,6 +41,7 @@ public sealed class Trainer : IDisposable
     private MetricsJsonlWriter? _metrics;
     private readonly int _logInterval;
     private readonly Stopwatch _clock = new();
+    private readonly RunningMetrics _recent = new(50);
     private double _elapsedBefore;
     private TrmCarry? _carry;
     private IEnumerator<PuzzleBatch>? _batches;
@@ -165,7 +166,7 @@ public sealed class Trainer : IDisposable
                 if (deadline is { } d && Elapsed >= d) { stop = true; stopReason = "reached max_minutes"; break; }
                 latest = TrainStep(out passEnded);
                 if (passEnded) break;
-                progress?.Report(new TrainingProgress(TrainingPhase.Training, Step, StepLimit, Elapsed, latest));
+                progress?.Report(new TrainingProgress(TrainingPhase.Training, Step, StepLimit, Elapsed, latest, _recent.Snapshot()));
                 if (Config.EvalEverySteps is { } ev && Step % ev == 0 && Step < StepLimit)
                 {
                     progress?.Report(new TrainingProgress(TrainingPhase.Evaluating, Step, StepLimit, Elapsed, latest));
@@ -273,10 +274,12 @@ public sealed class Trainer : IDisposable
         var record = new MetricsRecord(Step, "train", reported);
         _dataState = batch.Next;
         WriteMetrics(record);
+        _recent.Add(record);
         if (_logInterval > 0 && (Step % _logInterval == 0 || Step == 1))
         {
-            _logger.LogInformation("step {Step}/{Total} lm_loss {Loss:F4} acc {Acc:P1} exact {Exact:P1} halt_acc {Halt:P1} steps {Steps:F2} lr {Lr:E2} {Rate:F0} ex/s",
-                Step, StepLimit, record["lm_loss"], record["accuracy"], record["exact_accuracy"], record["q_halt_accuracy"], record["steps"], lr, reported["examples_per_second"]);
+            var recent = _recent.Snapshot();
+            _logger.LogInformation("step {Step}/{Total} (last {Window} steps) lm_loss {Loss:F4} acc {Acc:P1} exact {Exact:P1} halt_acc {Halt:P1} steps {Steps:F2} lr {Lr:E2} {Rate:F0} ex/s",
+                Step, StepLimit, Math.Min(Step, 50), recent["lm_loss"], recent["accuracy"], recent["exact_accuracy"], recent["q_halt_accuracy"], recent["steps"], lr, recent["examples_per_second"]);
         }
         StepCompleted?.Invoke(this, record);
         return record;

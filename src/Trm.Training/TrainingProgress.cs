@@ -24,4 +24,5 @@ public enum TrainingPhase
 /// <param name="TotalSteps">Steps the run will take at most.</param>
 /// <param name="Elapsed">Wall time since the run started.</param>
 /// <param name="Latest">Metrics of the latest training step, if any.</param>
-public sealed record TrainingProgress(TrainingPhase Phase, long Step, long TotalSteps, TimeSpan Elapsed, MetricsRecord? Latest);
+/// <param name="Recent">The training metrics averaged over the last 50 steps (accuracies weighted by halted examples), if any.</param>
+public sealed record TrainingProgress(TrainingPhase Phase, long Step, long TotalSteps, TimeSpan Elapsed, MetricsRecord? Latest, MetricsRecord? Recent = null);

@@ -18,7 +18,7 @@ internal static class TrainingConsole
             var every = Math.Max(1, trainer.StepLimit / 50);
             var reporter = new SyncProgress<TrainingProgress>(p =>
             {
-                if (p.Phase == TrainingPhase.Training && p.Latest is { } m && (p.Step % every == 0 || p.Step == 1))
+                if (p.Phase == TrainingPhase.Training && p.Recent is { } m && (p.Step % every == 0 || p.Step == 1))
                 {
                     Console.WriteLine(Line(p, m));
                 }
@@ -40,7 +40,7 @@ internal static class TrainingConsole
                     task.Value = p.Step;
                     task.Description = p.Phase switch
                     {
-                        TrainingPhase.Training when p.Latest is { } m => Markup.Escape(Line(p, m)),
+                        TrainingPhase.Training when p.Recent is { } m => Markup.Escape(Line(p, m)),
                         TrainingPhase.Evaluating => "evaluating…",
                         TrainingPhase.Checkpointing => "saving checkpoint…",
                         _ => task.Description,
