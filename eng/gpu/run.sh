@@ -29,6 +29,7 @@ else
     [ -d "$d" ] && INCLUDES+=(-I"$d")
   done
   [ -f "$TORCH_ROOT/include/gloo/context.h" ] && INCLUDES+=(-DTRM_WITH_GLOO=1)
+  for d in "${INCLUDES[@]}"; do [ -f "${d#-I}/nccl.h" ] && { INCLUDES+=(-DUSE_C10D_NCCL); break; }; done
   g++ -std=c++17 -O2 -fPIC -shared -fvisibility=hidden -Wno-deprecated-declarations -D_GLIBCXX_USE_CXX11_ABI="$ABI" -DTRM_WITH_CUDA=1 -Inative/src "${INCLUDES[@]}" \
     native/src/*.cpp -o "$LIB" -L"$TORCH_ROOT/lib" -Wl,-rpath,"$TORCH_ROOT/lib" -Wl,--no-as-needed \
     -ltorch -ltorch_cpu -ltorch_cuda -lc10 -lc10_cuda > "$OUT/gxx.log" 2>&1 || { cat "$OUT/gxx.log" >&2; exit 1; }

@@ -6,6 +6,11 @@
 #include <torch/csrc/distributed/c10d/FileStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
+#include <torch/version.h>
+#if defined(TRM_WITH_CUDA) && defined(USE_C10D_NCCL)
+#include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
+#define TRM_WITH_NCCL 1
+#endif
 #endif
 
 #include <chrono>
@@ -16,12 +21,44 @@ using trm::guarded;
 namespace {
 
 #ifdef TRM_WITH_GLOO
+// Backends derive from c10d::ProcessGroup in 1.13 and from c10d::Backend from 2.0 on.
+#if TORCH_VERSION_MAJOR >= 2
+using BackendBase = ::c10d::Backend;
+#else
+using BackendBase = ::c10d::ProcessGroup;
+#endif
+
 struct Group {
   c10::intrusive_ptr<::c10d::Store> store;
-  c10::intrusive_ptr<::c10d::ProcessGroupGloo> pg;
+  c10::intrusive_ptr<BackendBase> pg;
   int rank;
   int size;
 };
+
+// init: "file:///path" or "tcp://host:port" (rank 0 serves the TCP store).
+c10::intrusive_ptr<::c10d::Store> make_store(const std::string& spec, int rank, int world_size, std::chrono::milliseconds timeout) {
+  if (world_size < 1 || rank < 0 || rank >= world_size)
+    throw std::invalid_argument("rank " + std::to_string(rank) + " is outside a world of size " + std::to_string(world_size));
+  c10::intrusive_ptr<::c10d::Store> store;
+  if (spec.rfind("file://", 0) == 0) {
+    store = c10::make_intrusive<::c10d::FileStore>(spec.substr(7), world_size);
+  } else if (spec.rfind("tcp://", 0) == 0) {
+    std::string hp = spec.substr(6);
+    auto colon = hp.rfind(':');
+    if (colon == std::string::npos) throw std::invalid_argument("tcp init method needs host:port, got '" + spec + "'");
+    ::c10d::TCPStoreOptions o;
+    o.port = static_cast<std::uint16_t>(std::stoi(hp.substr(colon + 1)));
+    o.isServer = rank == 0;
+    o.numWorkers = static_cast<std::size_t>(world_size);
+    o.waitWorkers = true;
+    o.timeout = timeout;
+    store = c10::make_intrusive<::c10d::TCPStore>(hp.substr(0, colon), o);
+  } else {
+    throw std::invalid_argument("init method must start with file:// or tcp://, got '" + spec + "'");
+  }
+  store->setTimeout(timeout);
+  return store;
+}
 
 Group* as_group(void* g) {
   if (!g) throw std::invalid_argument("process group handle is null");
@@ -58,28 +95,9 @@ TRM_API int trm_dist_available() {
 TRM_API void* trm_pg_new_gloo(const char* init, int rank, int world_size, const char* host, int64_t timeout_ms) {
   return guarded<void*>(nullptr, [&]() -> void* {
 #ifdef TRM_WITH_GLOO
-    if (world_size < 1 || rank < 0 || rank >= world_size)
-      throw std::invalid_argument("rank " + std::to_string(rank) + " is outside a world of size " + std::to_string(world_size));
-    std::string spec(init ? init : "");
     auto timeout = std::chrono::milliseconds(timeout_ms);
     auto group = std::make_unique<Group>();
-    if (spec.rfind("file://", 0) == 0) {
-      group->store = c10::make_intrusive<::c10d::FileStore>(spec.substr(7), world_size);
-    } else if (spec.rfind("tcp://", 0) == 0) {
-      std::string hp = spec.substr(6);
-      auto colon = hp.rfind(':');
-      if (colon == std::string::npos) throw std::invalid_argument("tcp init method needs host:port, got '" + spec + "'");
-      ::c10d::TCPStoreOptions o;
-      o.port = static_cast<std::uint16_t>(std::stoi(hp.substr(colon + 1)));
-      o.isServer = rank == 0;
-      o.numWorkers = static_cast<std::size_t>(world_size);
-      o.waitWorkers = true;
-      o.timeout = timeout;
-      group->store = c10::make_intrusive<::c10d::TCPStore>(hp.substr(0, colon), o);
-    } else {
-      throw std::invalid_argument("init method must start with file:// or tcp://, got '" + spec + "'");
-    }
-    group->store->setTimeout(timeout);
+    group->store = make_store(init ? init : "", rank, world_size, timeout);
     auto options = ::c10d::ProcessGroupGloo::Options::create(timeout);
     std::string h(host ? host : "");
     options->devices.push_back(h.empty() ? ::c10d::ProcessGroupGloo::createDefaultDevice()
@@ -90,6 +108,33 @@ TRM_API void* trm_pg_new_gloo(const char* init, int rank, int world_size, const 
     return group.release();
 #else
     no_gloo();
+#endif
+  });
+}
+
+TRM_API int trm_dist_nccl_available() {
+#ifdef TRM_WITH_NCCL
+  return 1;
+#else
+  return 0;
+#endif
+}
+
+// NCCL group for CUDA tensors (each rank should use its own device, e.g. cuda:rank).
+TRM_API void* trm_pg_new_nccl(const char* init, int rank, int world_size, int64_t timeout_ms) {
+  return guarded<void*>(nullptr, [&]() -> void* {
+#ifdef TRM_WITH_NCCL
+    auto timeout = std::chrono::milliseconds(timeout_ms);
+    auto group = std::make_unique<Group>();
+    group->store = make_store(init ? init : "", rank, world_size, timeout);
+    auto options = ::c10d::ProcessGroupNCCL::Options::create();
+    options->timeout = timeout;
+    group->pg = c10::make_intrusive<::c10d::ProcessGroupNCCL>(group->store, rank, world_size, options);
+    group->rank = rank;
+    group->size = world_size;
+    return group.release();
+#else
+    throw std::runtime_error("trm_native was built without NCCL (needs a CUDA libtorch built with NCCL)");
 #endif
   });
 }

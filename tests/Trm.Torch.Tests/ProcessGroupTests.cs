@@ -66,5 +66,30 @@ public class ProcessGroupTests
         Assert.Throws<ArgumentOutOfRangeException>(() => ProcessGroup.CreateGloo("file:///tmp/x", 2, 2));
         var ex = Assert.Throws<TorchException>(() => ProcessGroup.CreateGloo("udp://nowhere", 0, 1))!;
         Assert.That(ex.Message, Does.Contain("file:// or tcp://"));
+        if (!ProcessGroup.IsNcclAvailable)
+            Assert.That(Assert.Throws<NotSupportedException>(() => ProcessGroup.CreateNccl("file:///tmp/x", 0, 1))!.Message, Does.Contain("without NCCL"));
+    }
+
+    [Test]
+    public void TcpRendezvousFromTorchrunStyleEnvironmentWorksForASingleRank()
+    {
+        if (!ProcessGroup.IsAvailable) Assert.Ignore("shim built without c10d/Gloo");
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0); // find a free port for rank 0's store
+        listener.Start();
+        string port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port.ToString();
+        listener.Stop();
+        var vars = new Dictionary<string, string> { ["MASTER_ADDR"] = "127.0.0.1", ["MASTER_PORT"] = port, ["RANK"] = "0", ["WORLD_SIZE"] = "1" };
+        foreach (var (k, v) in vars) Environment.SetEnvironmentVariable(k, v);
+        try
+        {
+            using var pg = ProcessGroup.FromEnvironment(timeout: TimeSpan.FromSeconds(30));
+            using var t = Torch.FromArray(new float[] { 4 });
+            pg.AllReduce_(t, ReduceOp.Average);
+            Assert.That((pg.Rank, pg.WorldSize, t.Item<float>()), Is.EqualTo((0, 1, 4f)));
+        }
+        finally
+        {
+            foreach (var k in vars.Keys) Environment.SetEnvironmentVariable(k, null);
+        }
     }
 }

@@ -16,7 +16,11 @@ internal static class Checks
     /// <summary>Runs the checks on <paramref name="cuda"/> (the CPU for a smoke test of the published runner: CUDA-only checks are skipped).</summary>
     public static void RunAll(Report r, Device cuda)
     {
-        if (cuda.IsCuda) RunCudaOnly(r, cuda);
+        if (cuda.IsCuda)
+        {
+            RunCudaOnly(r, cuda);
+            RunNccl(r, cuda);
+        }
         RunCommon(r, cuda);
     }
 
@@ -58,6 +62,27 @@ internal static class Checks
             graph.Replay();
             CudaDevice.Synchronize();
             Expect(output.To(Device.Cpu).ToArray<float>().All(v => v == 7), "replay did not recompute from the new input");
+        });
+    }
+
+    private static void RunNccl(Report r, Device cuda)
+    {
+        r.Check("NCCL process group (1 rank) all-reduce", () =>
+        {
+            if (!Trm.Torch.Distributed.ProcessGroup.IsNcclAvailable) throw new InvalidOperationException("shim built without NCCL");
+            string store = Path.Combine(Path.GetTempPath(), $"gpu-nccl-{Environment.ProcessId}");
+            try
+            {
+                using var pg = Trm.Torch.Distributed.ProcessGroup.CreateNccl($"file://{store}", 0, 1, TimeSpan.FromSeconds(60));
+                using var s = Torch.NewDisposeScope();
+                var t = Torch.FromArray(new float[] { 1, 2 }).To(cuda);
+                pg.AllReduce_(t, Trm.Torch.Distributed.ReduceOp.Sum);
+                Expect(t.To(Device.Cpu).ToArray<float>().SequenceEqual(new float[] { 1, 2 }), "single-rank sum changed the tensor");
+            }
+            finally
+            {
+                File.Delete(store);
+            }
         });
     }
 

@@ -5,7 +5,7 @@ namespace Trm.Torch.Distributed;
 
 /// <summary>
 /// A c10d process group — libtorch's own collective-communication layer, the one torchrun/DDP use — with the Gloo backend
-/// (CPU tensors; CUDA tensors are staged). Every rank creates one with the same init method and world size; collectives
+/// (CPU tensors; CUDA tensors are staged) or NCCL (CUDA tensors, one device per rank). Every rank creates one with the same init method and world size; collectives
 /// block until all ranks join. Not thread-safe: one caller at a time per group.
 /// </summary>
 public sealed unsafe class ProcessGroup : IDisposable
@@ -21,6 +21,9 @@ public sealed unsafe class ProcessGroup : IDisposable
 
     /// <summary>True when the shim was built with c10d/Gloo support.</summary>
     public static bool IsAvailable => trm_dist_available() != 0;
+
+    /// <summary>True when the shim was built with NCCL (a CUDA libtorch with NCCL).</summary>
+    public static bool IsNcclAvailable => trm_dist_nccl_available() != 0;
 
     /// <summary>This process's rank (0-based).</summary>
     public int Rank { get; }
@@ -46,17 +49,33 @@ public sealed unsafe class ProcessGroup : IDisposable
         return new ProcessGroup(h, rank, worldSize);
     }
 
+    /// <summary>Joins an NCCL group (CUDA tensors; use device cuda:<c>localRank</c> on each rank). Same init methods as <see cref="CreateGloo"/>.</summary>
+    /// <exception cref="NotSupportedException">The shim was built without NCCL.</exception>
+    public static ProcessGroup CreateNccl(string initMethod, int rank, int worldSize, TimeSpan? timeout = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(initMethod);
+        if (!IsNcclAvailable) throw new NotSupportedException("trm_native was built without NCCL (needs a CUDA libtorch with NCCL, see docs/gpu.md).");
+        if (worldSize < 1 || rank < 0 || rank >= worldSize)
+            throw new ArgumentOutOfRangeException(nameof(rank), rank, $"rank must be in [0, {worldSize})");
+        long ms = (long)(timeout ?? TimeSpan.FromMinutes(10)).TotalMilliseconds;
+        IntPtr h = Check(trm_pg_new_nccl(initMethod, rank, worldSize, ms), "process_group(nccl)");
+        return new ProcessGroup(h, rank, worldSize);
+    }
+
     /// <summary>
-    /// Joins a Gloo group from torchrun's environment: RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT (tcp rendezvous).
+    /// Joins a group from torchrun's environment: RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT (tcp rendezvous).
     /// </summary>
     /// <exception cref="InvalidOperationException">A variable is missing or malformed (the message names it).</exception>
-    public static ProcessGroup FromEnvironment(TimeSpan? timeout = null)
+    /// <param name="nccl">Use NCCL (CUDA) instead of Gloo.</param>
+    /// <param name="timeout">Rendezvous and collective timeout.</param>
+    public static ProcessGroup FromEnvironment(bool nccl = false, TimeSpan? timeout = null)
     {
         static string Env(string name) =>
             Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : throw new InvalidOperationException($"environment variable {name} is not set");
         static int Int(string name) =>
             int.TryParse(Env(name), out int v) ? v : throw new InvalidOperationException($"environment variable {name} is not an integer");
         string addr = Env("MASTER_ADDR");
+        if (nccl) return CreateNccl($"tcp://{addr}:{Int("MASTER_PORT")}", Int("RANK"), Int("WORLD_SIZE"), timeout);
         return CreateGloo($"tcp://{addr}:{Int("MASTER_PORT")}", Int("RANK"), Int("WORLD_SIZE"),
             addr is "127.0.0.1" or "localhost" ? "127.0.0.1" : null, timeout);
     }
