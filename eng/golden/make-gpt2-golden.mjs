@@ -68,6 +68,14 @@ const cases = [
   "\u0000", "nul\u0000char", "\u007f", "\u0080\u0081", "ÿþ", "Ā", "Ġ", "Ċ", "   \t  \n  x", "\t x", "\n x", " \t", "x \t", "!!!???...", "...", "—", "– — ―", "“quoted” ‘single’",
   "<<>>", "((()))", "a.b.c", "e.g.", "U.S.A.", "Mr. Smith's", "naïve—café", "https://example.com/path?q=1&r=two#frag", "user@example.com", "C:\\Windows\\System32",
 ];
+// Code points assigned in recent Unicode versions (15.0, 15.1, 16.0): letters, numbers and symbols the two Unicode
+// tables might classify differently.
+const recent = [0x1c89, 0xa7cb, 0xa7dc, 0x10d50, 0x10d40, 0x105c0, 0x16d40, 0x1e5d0, 0x1cc00, 0x1ccf0, 0x31350, 0x1e030, 0x2ffc,
+  0x11f00, 0x11f50, 0x1f7d9, 0x0870, 0x1df25, 0x1fae9, 0x1e4d0, 0x1d2c0, 0x11b00, 0x1f8b0, 0x2ebf0];
+for (const cp of recent) {
+  const x = String.fromCodePoint(cp);
+  cases.push(`a${x}b`, `${x}a`, `a${x}`, ` ${x}`, `1${x}2`, `${x}1`, `!${x}!`, `${x}${x} ${x}`);
+}
 for (const c of cases) emit("case", c);
 for (const c of ["<|endoftext|>", "a<|endoftext|>b", " <|endoftext|> ", "<|endoftext|><|endoftext|>", "x<|endoftext", "Hello<|endoftext|>World\n<|endoftext|>"]) emit("special", c, "all");
 

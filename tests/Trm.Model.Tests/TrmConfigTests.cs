@@ -27,6 +27,20 @@ public sealed class TrmConfigTests
     }
 
     [Test]
+    public void ReferenceJsonRoundTrips()
+    {
+        var config = new TrmConfig
+        {
+            BatchSize = 32, VocabSize = 11, SeqLen = 81, HiddenSize = 96, NumHeads = 6, Expansion = 2.5, LLayers = 3,
+            HCycles = 4, LCycles = 5, PosEncodings = PositionEncoding.Learned, RopeTheta = 500, MlpT = false,
+            PuzzleEmbNdim = 96, PuzzleEmbLen = 2, NumPuzzleIdentifiers = 7, HaltMaxSteps = 9, HaltExplorationProb = 0.25,
+            NoActContinue = false, ForwardDType = DType.BFloat16, Causal = true, RmsNormEps = 1e-6,
+        };
+        Assert.That(TrmConfig.FromReferenceJson(config.ToReferenceJson()), Is.EqualTo(config));
+        Assert.That(config.ToReferenceJson(), Does.Contain("\"pos_encodings\":\"learned\"").And.Contain("\"no_ACT_continue\":false"));
+    }
+
+    [Test]
     public void PuzzleEmbLenZeroMeansCeilOfWidthOverHidden()
     {
         var config = new TrmConfig { VocabSize = 4, SeqLen = 5, HiddenSize = 64, NumHeads = 4, PuzzleEmbNdim = 130, PuzzleEmbLen = 0 };
