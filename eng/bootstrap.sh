@@ -2,13 +2,13 @@
 # Installs what a fresh Debian/Ubuntu machine needs to build and run Trm.Sdk on CPU, then returns.
 # Sourced by eng/test.sh and eng/quickstart.sh; safe to run again (it only installs what is missing).
 #   - libtorch-dev (the tensor engine, 1.13 on Debian 12), libopenblas-dev (fast BLAS for it),
-#     cmake + g++ (to build the native shim in native/), ccache (optional, speeds up rebuilds).
+#     cmake + g++ (to build the native shim in native/), ccache (speeds up rebuilds), libgloo-dev (Gloo process groups).
 #   - the .NET 10 SDK must already be on PATH (it is not a Debian package).
 set -euo pipefail
 
 trm_bootstrap() {
   local required=(libtorch-dev libopenblas-dev cmake g++)
-  local optional=(ccache)
+  local optional=(ccache libgloo-dev)
   local missing=() p
   for p in "${required[@]}" "${optional[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

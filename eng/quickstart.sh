@@ -4,4 +4,4 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source eng/bootstrap.sh
 
-dotnet run --project samples/MlpQuickstart -c Release -- "$@"
+dotnet run --project src/Trm.Cli -c Release -- quickstart "$@"
