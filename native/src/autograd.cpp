@@ -26,6 +26,10 @@ TRM_API int trm_grad(TrmTensor t, TrmTensor* out) {
 
 TRM_API int trm_set_grad(TrmTensor t, TrmTensor g) {
   TRM_GUARD(-1, {
+    if (g && (g->sizes() != t->sizes() || g->scalar_type() != t->scalar_type() || g->device() != t->device()))
+      throw std::invalid_argument("assigned grad has shape " + c10::str(g->sizes()) + ", " + c10::toString(g->scalar_type()) + " on " +
+                                  g->device().str() + " but the tensor has shape " + c10::str(t->sizes()) + ", " +
+                                  c10::toString(t->scalar_type()) + " on " + t->device().str());
     t->mutable_grad() = g ? *g : at::Tensor();
     return 0;
   })

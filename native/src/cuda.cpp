@@ -13,10 +13,25 @@
 #include <c10/cuda/CUDAFunctions.h>
 #include <c10/cuda/CUDAGuard.h>
 #include <c10/cuda/CUDAStream.h>
-#define TRM_CUDA_ONLY(body) body
-#else
-#define TRM_CUDA_ONLY(body) throw std::runtime_error("trm_native was built without CUDA (libtorch has no CUDA support)");
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+#define TRM_AUTOCAST_NEW_API 1
 #endif
+#endif
+
+using trm::guarded;
+
+namespace {
+
+#ifdef TRM_WITH_CUDA
+struct Graph {
+  at::cuda::CUDAGraph graph;
+  c10::optional<c10::cuda::CUDAStreamGuard> stream_guard;
+};
+#else
+[[noreturn]] int no_cuda() { throw std::runtime_error("trm_native was built without CUDA (libtorch has no CUDA support)"); }
+#endif
+
+}  // namespace
 
 TRM_API int trm_cuda_compiled() {
 #ifdef TRM_WITH_CUDA
@@ -27,109 +42,115 @@ TRM_API int trm_cuda_compiled() {
 }
 
 TRM_API int trm_cuda_device_count() {
-  TRM_GUARD(-1, {
+  return guarded(-1, [] {
     if (!at::globalContext().hasCUDA()) return 0;
     return static_cast<int>(at::detail::getCUDAHooks().getNumGPUs());
-  })
+  });
 }
 
 TRM_API int trm_cuda_synchronize(int device) {
-  TRM_GUARD(-1, {
-    TRM_CUDA_ONLY({
-      c10::cuda::CUDAGuard guard(static_cast<c10::DeviceIndex>(device));
-      c10::cuda::device_synchronize();
-      return 0;
-    })
-  })
+  return guarded(-1, [&] {
+#ifdef TRM_WITH_CUDA
+    c10::cuda::CUDAGuard guard(static_cast<c10::DeviceIndex>(device));
+    c10::cuda::device_synchronize();
+    return 0;
+#else
+    return no_cuda();
+#endif
+  });
 }
 
 TRM_API int trm_cuda_empty_cache() {
-  TRM_GUARD(-1, {
-    TRM_CUDA_ONLY({
-      c10::cuda::CUDACachingAllocator::emptyCache();
-      return 0;
-    })
-  })
+  return guarded(-1, [] {
+#ifdef TRM_WITH_CUDA
+    c10::cuda::CUDACachingAllocator::emptyCache();
+    return 0;
+#else
+    return no_cuda();
+#endif
+  });
 }
 
 // which: 0 allocated (current), 1 reserved (current), 2 allocated (peak), 3 reserved (peak). Aggregate pool statistics.
 TRM_API int trm_cuda_memory_stat(int device, int which, int64_t* out) {
-  TRM_GUARD(-1, {
-    TRM_CUDA_ONLY({
-      auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(static_cast<c10::DeviceIndex>(device));
-      switch (which) {
-        case 0: *out = stats.allocated_bytes[0].current; break;
-        case 1: *out = stats.reserved_bytes[0].current; break;
-        case 2: *out = stats.allocated_bytes[0].peak; break;
-        case 3: *out = stats.reserved_bytes[0].peak; break;
-        default: throw std::invalid_argument("unknown memory statistic");
-      }
-      return 0;
-    })
-  })
+  return guarded(-1, [&] {
+#ifdef TRM_WITH_CUDA
+    auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(static_cast<c10::DeviceIndex>(device));
+    switch (which) {
+      case 0: *out = stats.allocated_bytes[0].current; break;
+      case 1: *out = stats.reserved_bytes[0].current; break;
+      case 2: *out = stats.allocated_bytes[0].peak; break;
+      case 3: *out = stats.reserved_bytes[0].peak; break;
+      default: throw std::invalid_argument("unknown memory statistic");
+    }
+    return 0;
+#else
+    return no_cuda();
+#endif
+  });
 }
 
 TRM_API int trm_cuda_reset_peak(int device) {
-  TRM_GUARD(-1, {
-    TRM_CUDA_ONLY({
-      c10::cuda::CUDACachingAllocator::resetPeakStats(static_cast<c10::DeviceIndex>(device));
-      return 0;
-    })
-  })
-}
-
-#if defined(TRM_WITH_CUDA) && (TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4))
-#define TRM_AUTOCAST_NEW_API 1
+  return guarded(-1, [&] {
+#ifdef TRM_WITH_CUDA
+    c10::cuda::CUDACachingAllocator::resetPeakStats(static_cast<c10::DeviceIndex>(device));
+    return 0;
+#else
+    return no_cuda();
 #endif
+  });
+}
 
 // Enters CUDA autocast with the given dtype code; writes the previous state so that exit can restore it.
 TRM_API int trm_autocast_enter(int dtype, int* prev_enabled, int* prev_dtype) {
-  TRM_GUARD(-1, {
-    TRM_CUDA_ONLY({
+  return guarded(-1, [&] {
+#ifdef TRM_WITH_CUDA
 #ifdef TRM_AUTOCAST_NEW_API
-      *prev_enabled = at::autocast::is_autocast_enabled(at::kCUDA) ? 1 : 0;
-      *prev_dtype = trm::from_scalar_type(at::autocast::get_autocast_dtype(at::kCUDA));
-      at::autocast::set_autocast_enabled(at::kCUDA, true);
-      at::autocast::set_autocast_dtype(at::kCUDA, trm::to_scalar_type(dtype));
+    *prev_enabled = at::autocast::is_autocast_enabled(at::kCUDA) ? 1 : 0;
+    *prev_dtype = trm::from_scalar_type(at::autocast::get_autocast_dtype(at::kCUDA));
+    at::autocast::set_autocast_enabled(at::kCUDA, true);
+    at::autocast::set_autocast_dtype(at::kCUDA, trm::to_scalar_type(dtype));
 #else
-      *prev_enabled = at::autocast::is_enabled() ? 1 : 0;
-      *prev_dtype = trm::from_scalar_type(at::autocast::get_autocast_gpu_dtype());
-      at::autocast::set_enabled(true);
-      at::autocast::set_autocast_gpu_dtype(trm::to_scalar_type(dtype));
+    *prev_enabled = at::autocast::is_enabled() ? 1 : 0;
+    *prev_dtype = trm::from_scalar_type(at::autocast::get_autocast_gpu_dtype());
+    at::autocast::set_enabled(true);
+    at::autocast::set_autocast_gpu_dtype(trm::to_scalar_type(dtype));
 #endif
-      at::autocast::increment_nesting();
-      return 0;
-    })
-  })
+    at::autocast::increment_nesting();
+    return 0;
+#else
+    return no_cuda();
+#endif
+  });
 }
 
 TRM_API int trm_autocast_exit(int prev_enabled, int prev_dtype) {
-  TRM_GUARD(-1, {
-    TRM_CUDA_ONLY({
-      if (at::autocast::decrement_nesting() == 0) at::autocast::clear_cache();
+  return guarded(-1, [&] {
+#ifdef TRM_WITH_CUDA
+    if (at::autocast::decrement_nesting() == 0) at::autocast::clear_cache();
+    auto dtype = trm::to_scalar_type(prev_dtype < 0 ? 3 : prev_dtype);
 #ifdef TRM_AUTOCAST_NEW_API
-      at::autocast::set_autocast_enabled(at::kCUDA, prev_enabled != 0);
-      at::autocast::set_autocast_dtype(at::kCUDA, trm::to_scalar_type(prev_dtype < 0 ? 3 : prev_dtype));
+    at::autocast::set_autocast_enabled(at::kCUDA, prev_enabled != 0);
+    at::autocast::set_autocast_dtype(at::kCUDA, dtype);
 #else
-      at::autocast::set_enabled(prev_enabled != 0);
-      at::autocast::set_autocast_gpu_dtype(trm::to_scalar_type(prev_dtype < 0 ? 3 : prev_dtype));
+    at::autocast::set_enabled(prev_enabled != 0);
+    at::autocast::set_autocast_gpu_dtype(dtype);
 #endif
-      return 0;
-    })
-  })
+    return 0;
+#else
+    return no_cuda();
+#endif
+  });
 }
 
-#ifdef TRM_WITH_CUDA
-namespace {
-struct Graph {
-  at::cuda::CUDAGraph graph;
-  c10::optional<c10::cuda::CUDAStreamGuard> stream_guard;
-};
-}  // namespace
-#endif
-
 TRM_API void* trm_cuda_graph_new() {
-  TRM_GUARD(nullptr, { TRM_CUDA_ONLY(return new Graph();) })
+  return guarded<void*>(nullptr, []() -> void* {
+#ifdef TRM_WITH_CUDA
+    return new Graph();
+#else
+    no_cuda();
+#endif
+  });
 }
 
 TRM_API void trm_cuda_graph_free(void* g) {
@@ -143,38 +164,44 @@ TRM_API void trm_cuda_graph_free(void* g) {
 
 // Starts capture on a side stream (capture is not allowed on the default stream); ops issued until capture_end are recorded.
 TRM_API int trm_cuda_graph_capture_begin(void* g) {
-  TRM_GUARD(-1, {
-    TRM_CUDA_ONLY({
-      auto* graph = static_cast<Graph*>(g);
-      c10::cuda::device_synchronize();
-      graph->stream_guard.emplace(c10::cuda::getStreamFromPool());
-      graph->graph.capture_begin();
-      return 0;
-    })
-  })
+  return guarded(-1, [&] {
+#ifdef TRM_WITH_CUDA
+    auto* graph = static_cast<Graph*>(g);
+    c10::cuda::device_synchronize();
+    graph->stream_guard.emplace(c10::cuda::getStreamFromPool());
+    graph->graph.capture_begin();
+    return 0;
+#else
+    return no_cuda();
+#endif
+  });
 }
 
 TRM_API int trm_cuda_graph_capture_end(void* g) {
-  TRM_GUARD(-1, {
-    TRM_CUDA_ONLY({
-      auto* graph = static_cast<Graph*>(g);
-      try {
-        graph->graph.capture_end();
-      } catch (...) {
-        graph->stream_guard.reset();
-        throw;
-      }
+  return guarded(-1, [&] {
+#ifdef TRM_WITH_CUDA
+    auto* graph = static_cast<Graph*>(g);
+    try {
+      graph->graph.capture_end();
+    } catch (...) {
       graph->stream_guard.reset();
-      return 0;
-    })
-  })
+      throw;
+    }
+    graph->stream_guard.reset();
+    return 0;
+#else
+    return no_cuda();
+#endif
+  });
 }
 
 TRM_API int trm_cuda_graph_replay(void* g) {
-  TRM_GUARD(-1, {
-    TRM_CUDA_ONLY({
-      static_cast<Graph*>(g)->graph.replay();
-      return 0;
-    })
-  })
+  return guarded(-1, [&] {
+#ifdef TRM_WITH_CUDA
+    static_cast<Graph*>(g)->graph.replay();
+    return 0;
+#else
+    return no_cuda();
+#endif
+  });
 }

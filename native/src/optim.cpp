@@ -5,25 +5,68 @@
 
 #include <cmath>
 
+namespace {
+
+// Per-tensor AdamW: one update per parameter (what PyTorch's single-tensor path does).
+void adamw_loop(std::vector<at::Tensor>& p, std::vector<at::Tensor>& g, std::vector<at::Tensor>& m, std::vector<at::Tensor>& v,
+                const std::vector<int64_t>& steps, double lr, double beta1, double beta2, double eps, double weight_decay) {
+  for (size_t i = 0; i < p.size(); ++i) {
+    if (weight_decay != 0) p[i].mul_(1.0 - lr * weight_decay);
+    m[i].lerp_(g[i], 1.0 - beta1);
+    v[i].mul_(beta2).addcmul_(g[i], g[i], 1.0 - beta2);
+    double bc1 = 1.0 - std::pow(beta1, static_cast<double>(steps[i]));
+    double bc2 = 1.0 - std::pow(beta2, static_cast<double>(steps[i]));
+    auto denom = (v[i].sqrt() / std::sqrt(bc2)).add_(eps);
+    p[i].addcdiv_(m[i], denom, -lr / bc1);
+  }
+}
+
+// Multi-tensor AdamW with at::_foreach_* (a handful of fused launches per group on CUDA, as PyTorch's foreach path).
+void adamw_foreach(std::vector<at::Tensor>& p, std::vector<at::Tensor>& g, std::vector<at::Tensor>& m, std::vector<at::Tensor>& v,
+                   const std::vector<int64_t>& steps, double lr, double beta1, double beta2, double eps, double weight_decay) {
+  std::vector<at::Scalar> inv_bc2_sqrt, neg_step_size;
+  for (int64_t s : steps) {
+    double bc1 = 1.0 - std::pow(beta1, static_cast<double>(s));
+    double bc2 = 1.0 - std::pow(beta2, static_cast<double>(s));
+    inv_bc2_sqrt.emplace_back(std::sqrt(bc2));
+    neg_step_size.emplace_back(-lr / bc1);
+  }
+  if (weight_decay != 0) at::_foreach_mul_(p, 1.0 - lr * weight_decay);
+  at::_foreach_mul_(m, beta1);
+  at::_foreach_add_(m, g, 1.0 - beta1);
+  at::_foreach_mul_(v, beta2);
+  at::_foreach_addcmul_(v, g, g, 1.0 - beta2);
+  auto denom = at::_foreach_sqrt(v);
+  at::_foreach_div_(denom, inv_bc2_sqrt);
+  at::_foreach_add_(denom, eps);
+  at::_foreach_addcdiv_(p, m, denom, neg_step_size);
+}
+
+}  // namespace
+
 // AdamW (decoupled weight decay) over n parameters. exp_avg/exp_avg_sq are caller-owned state tensors shaped like the params;
 // steps[i] is the per-parameter step count, incremented here for every parameter that has a gradient.
+// mode: 0 auto (multi-tensor _foreach ops when the group is on CUDA, per-tensor loop on the CPU), 1 loop, 2 foreach.
 TRM_API int trm_adamw_step(const TrmTensor* params, const TrmTensor* exp_avg, const TrmTensor* exp_avg_sq, int64_t* steps, int n, double lr,
-                           double beta1, double beta2, double eps, double weight_decay) {
+                           double beta1, double beta2, double eps, double weight_decay, int mode) {
   TRM_GUARD(-1, {
     at::NoGradGuard no_grad;
+    std::vector<at::Tensor> p, g, m, v;
+    std::vector<int64_t> s;
+    bool cuda = false;
     for (int i = 0; i < n; ++i) {
-      at::Tensor& p = *params[i];
-      const at::Tensor& g = p.grad();
-      if (!g.defined()) continue;
-      int64_t step = ++steps[i];
-      if (weight_decay != 0) p.mul_(1.0 - lr * weight_decay);
-      exp_avg[i]->lerp_(g, 1.0 - beta1);
-      exp_avg_sq[i]->mul_(beta2).addcmul_(g, g, 1.0 - beta2);
-      double bc1 = 1.0 - std::pow(beta1, static_cast<double>(step));
-      double bc2 = 1.0 - std::pow(beta2, static_cast<double>(step));
-      auto denom = (exp_avg_sq[i]->sqrt() / std::sqrt(bc2)).add_(eps);
-      p.addcdiv_(*exp_avg[i], denom, -lr / bc1);
+      const at::Tensor& grad = params[i]->grad();
+      if (!grad.defined()) continue;
+      p.push_back(*params[i]);
+      g.push_back(grad);
+      m.push_back(*exp_avg[i]);
+      v.push_back(*exp_avg_sq[i]);
+      s.push_back(++steps[i]);
+      cuda = cuda || params[i]->is_cuda();
     }
+    if (p.empty()) return 0;
+    if (mode == 2 || (mode == 0 && cuda)) adamw_foreach(p, g, m, v, s, lr, beta1, beta2, eps, weight_decay);
+    else adamw_loop(p, g, m, v, s, lr, beta1, beta2, eps, weight_decay);
     return 0;
   })
 }

@@ -29,6 +29,23 @@ std::vector<at::Tensor> unwrap_list(const TrmTensor* items, int n);
 
 }  // namespace trm
 
+namespace trm {
+// Function form of TRM_GUARD, for bodies that contain preprocessor conditionals (not allowed inside macro arguments).
+template <class R, class F>
+R guarded(R fail, F&& body) {
+  try {
+    return body();
+  } catch (const c10::Error& e) {
+    set_error(e.what_without_backtrace());
+  } catch (const std::exception& e) {
+    set_error(e.what());
+  } catch (...) {
+    set_error("unknown native exception");
+  }
+  return fail;
+}
+}  // namespace trm
+
 // Wraps a body that returns a value; on any exception stores the message and returns `fail`.
 #define TRM_GUARD(fail, ...)                                    \
   try {                                                          \

@@ -1,14 +1,5 @@
 namespace Trm.Torch;
 
-/// <summary>Kinds of devices (codes shared with the native shim).</summary>
-public enum DeviceType
-{
-    /// <summary>Host memory.</summary>
-    Cpu = 0,
-    /// <summary>An NVIDIA GPU.</summary>
-    Cuda = 1,
-}
-
 /// <summary>A device a tensor lives on: <c>cpu</c> or <c>cuda:N</c>.</summary>
 /// <param name="Type">The device kind.</param>
 /// <param name="Index">The device ordinal (0 for the CPU).</param>

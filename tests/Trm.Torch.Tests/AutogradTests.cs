@@ -87,5 +87,8 @@ public class AutogradTests
         Assert.That(x.Grad!.ToArray<float>(), Is.EqualTo(new float[] { 2, 2 }));
         x.Grad = null;
         Assert.That(x.Grad, Is.Null);
+        var ex = Assert.Throws<TorchException>(() => x.Grad = Torch.Ones([3]))!;
+        Assert.That(ex.NativeMessage, Does.Contain("[3]").And.Contain("[2]"));
+        Assert.Throws<TorchException>(() => x.Grad = Torch.Ones([2], DType.Float64));
     }
 }

@@ -45,6 +45,32 @@ public class OptimizerTests
     }
 
     [Test]
+    public void MultiTensorAndPerTensorAdamWAgree()
+    {
+        using var scope = Torch.NewDisposeScope();
+        using var g = new Generator(4);
+        Tensor[] MakeParams() => [Torch.Randn([3, 4], g).RequiresGrad_(), Torch.Randn([5], g).RequiresGrad_(), Torch.Randn([2], g).RequiresGrad_()];
+        var a = MakeParams();
+        var b = a.Select(t => t.Detach().Clone().RequiresGrad_()).ToArray();
+        using var loop = new AdamW(a, lr: 0.01, weightDecay: 0.1) { Implementation = AdamWImplementation.Loop };
+        using var multi = new AdamW(b, lr: 0.01, weightDecay: 0.1) { Implementation = AdamWImplementation.ForEach };
+        for (int step = 0; step < 4; step++)
+        {
+            for (int i = 0; i < a.Length; i++)
+            {
+                if (step == 1 && i == 2) { a[i].Grad = null; b[i].Grad = null; continue; } // uneven step counts
+                var grad = Torch.Randn(a[i].Shape, g);
+                a[i].Grad = grad;
+                b[i].Grad = grad.Clone();
+            }
+            loop.Step();
+            multi.Step();
+        }
+        for (int i = 0; i < a.Length; i++) Assert.That(b[i].AllClose(a[i], 1e-6, 1e-7), Is.True, $"param {i}");
+        Assert.That(multi.StateDict().Scalars["state.0.2.step"], Is.EqualTo(3));
+    }
+
+    [Test]
     public void ParamGroupsUseTheirOwnLearningRateAndDecay()
     {
         using var scope = Torch.NewDisposeScope();

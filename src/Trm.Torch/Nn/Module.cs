@@ -197,17 +197,3 @@ public abstract class Module : IDisposable
         foreach (var m in _modules) m.Value.Dispose();
     }
 }
-
-/// <summary>A module with a single-input forward pass.</summary>
-/// <typeparam name="TIn">Input type.</typeparam>
-/// <typeparam name="TOut">Output type.</typeparam>
-public abstract class Module<TIn, TOut> : Module
-{
-    /// <summary>Computes the module's output.</summary>
-    public abstract TOut Forward(TIn input);
-}
-
-/// <summary>Keys reported by <see cref="Module.LoadStateDict"/>.</summary>
-/// <param name="MissingKeys">Module keys absent from the loaded dictionary.</param>
-/// <param name="UnexpectedKeys">Loaded keys the module does not have.</param>
-public sealed record StateDictLoadResult(IReadOnlyList<string> MissingKeys, IReadOnlyList<string> UnexpectedKeys);

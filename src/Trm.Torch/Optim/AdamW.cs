@@ -34,12 +34,26 @@ public sealed unsafe class AdamW : Optimizer
     /// <summary>Denominator term.</summary>
     public double Eps { get; set; }
 
+    /// <summary>Native update strategy (tests compare them; the default picks multi-tensor ops on CUDA).</summary>
+    internal AdamWImplementation Implementation { get; set; } = AdamWImplementation.Auto;
+
     private protected override void StepGroup(ParamGroup group, IntPtr[] parameters, IntPtr[][] state, long* steps)
     {
         fixed (IntPtr* p = parameters)
         fixed (IntPtr* m = state[0])
         fixed (IntPtr* v = state[1])
-            Check(trm_adamw_step(p, m, v, steps, parameters.Length, group.Lr, Beta1, Beta2, Eps, group.WeightDecay), "adamw.step");
+            Check(trm_adamw_step(p, m, v, steps, parameters.Length, group.Lr, Beta1, Beta2, Eps, group.WeightDecay, (int)Implementation), "adamw.step");
         GC.KeepAlive(group);
     }
+}
+
+/// <summary>How the native AdamW update runs.</summary>
+internal enum AdamWImplementation
+{
+    /// <summary>Multi-tensor on CUDA, per-tensor loop on the CPU.</summary>
+    Auto = 0,
+    /// <summary>Per-tensor loop.</summary>
+    Loop = 1,
+    /// <summary>at::_foreach_* multi-tensor ops.</summary>
+    ForEach = 2,
 }

@@ -1,29 +1,5 @@
 namespace Trm.Torch.Optim;
 
-/// <summary>A learning-rate schedule: the rate to use at a (0-based) optimizer step.</summary>
-public interface ILrSchedule
-{
-    /// <summary>The learning rate at <paramref name="step"/>.</summary>
-    double LearningRate(long step);
-}
-
-/// <summary>The same rate at every step.</summary>
-/// <param name="BaseLr">The rate.</param>
-public sealed record ConstantSchedule(double BaseLr) : ILrSchedule
-{
-    /// <inheritdoc/>
-    public double LearningRate(long step) => BaseLr;
-}
-
-/// <summary>Linear warm-up from 0 to <paramref name="BaseLr"/> over <paramref name="WarmupSteps"/> steps, then constant.</summary>
-/// <param name="BaseLr">The rate after warm-up.</param>
-/// <param name="WarmupSteps">Steps of warm-up (rate = base·step/warmup).</param>
-public sealed record LinearWarmupSchedule(double BaseLr, long WarmupSteps) : ILrSchedule
-{
-    /// <inheritdoc/>
-    public double LearningRate(long step) => step < WarmupSteps ? BaseLr * step / Math.Max(1, WarmupSteps) : BaseLr;
-}
-
 /// <summary>
 /// Linear warm-up, then a half-cosine from <paramref name="BaseLr"/> down to <paramref name="MinRatio"/>·base at
 /// <paramref name="TotalSteps"/> (the TRM/HRM reference schedule): lr = base·(r + (1−r)·½(1 + cos(π·progress))).

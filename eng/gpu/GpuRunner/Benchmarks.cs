@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using Trm.Torch;
+using Trm.Torch.Cuda;
+using Trm.Torch.Nn;
+using Trm.Torch.Optim;
+
+namespace GpuRunner;
+
+/// <summary>GPU timings with the same workloads as eng/gpu/bench_gpu.py (PyTorch on the same machine).</summary>
+internal static class Benchmarks
+{
+    /// <summary>Median and mean microseconds per call over rounds of calls, synchronising the GPU around each round.</summary>
+    private static Timing Time(string name, Action fn, int callsPerRound = 50, int rounds = 15)
+    {
+        for (int i = 0; i < 20; i++) fn();
+        CudaDevice.Synchronize();
+        var perCall = new List<double>();
+        for (int r = 0; r < rounds; r++)
+        {
+            var sw = Stopwatch.StartNew();
+            for (int i = 0; i < callsPerRound; i++) fn();
+            CudaDevice.Synchronize();
+            perCall.Add(sw.Elapsed.TotalMicroseconds / callsPerRound);
+        }
+        perCall.Sort();
+        return new Timing(name, perCall[perCall.Count / 2], perCall.Average());
+    }
+
+    public static void RunAll(Report report)
+    {
+        var cuda = Device.Cuda();
+        using var g = new Generator(0);
+
+        // 1. MLP training step (batch 256, 1024 -> 4096 -> 1024, AdamW), eager.
+        using (var fc1 = new Linear(1024, 4096, generator: g))
+        using (var fc2 = new Linear(4096, 1024, generator: g))
+        {
+            fc1.To(cuda);
+            fc2.To(cuda);
+            using var opt = new AdamW(fc1.Parameters().Concat(fc2.Parameters()), lr: 1e-4);
+            using var x = Torch.Randn([256, 1024], g).To(cuda);
+            using var y = Torch.RandInt(0, 1024, [256], g).To(cuda);
+            report.Timings.Add(Time("MLP training step (eager)", () =>
+            {
+                using var s = Torch.NewDisposeScope();
+                var loss = F.CrossEntropy(fc2.Forward(fc1.Forward(x).Relu()), y);
+                opt.ZeroGrad();
+                loss.Backward();
+                opt.Step();
+            }));
+
+            // 2. The same MLP forward in inference: eager vs a replayed CUDA graph.
+            using var input = Torch.Randn([256, 1024], g).To(cuda);
+            using var output = Torch.Zeros([256, 1024], device: cuda);
+            void Forward()
+            {
+                using var s = Torch.NewDisposeScope();
+                using var ng = Torch.NoGrad();
+                output.CopyFrom_(fc2.Forward(fc1.Forward(input).Relu()));
+            }
+            report.Timings.Add(Time("MLP forward (eager)", Forward));
+            using var graph = new CudaGraph();
+            graph.Capture(Forward);
+            report.Timings.Add(Time("MLP forward (CUDA graph replay)", graph.Replay));
+        }
+
+        // 3. Small-op chain (launch-bound): 20 elementwise ops on [64, 512], eager vs graph.
+        using (var a = Torch.Randn([64, 512], g).To(cuda))
+        using (var o = Torch.Zeros([64, 512], device: cuda))
+        {
+            void Chain()
+            {
+                using var s = Torch.NewDisposeScope();
+                var t = a;
+                for (int i = 0; i < 10; i++) t = (t * 0.5 + 1).Tanh();
+                o.CopyFrom_(t);
+            }
+            report.Timings.Add(Time("20-op elementwise chain (eager)", Chain));
+            using var graph = new CudaGraph();
+            graph.Capture(Chain);
+            report.Timings.Add(Time("20-op elementwise chain (CUDA graph replay)", graph.Replay));
+        }
+
+        // 4. Causal attention forward + backward, bf16 autocast ([8, 8, 256, 64]).
+        using (var q = Torch.Randn([8, 8, 256, 64], g).To(cuda).RequiresGrad_())
+        using (var k = Torch.Randn([8, 8, 256, 64], g).To(cuda).RequiresGrad_())
+        using (var v = Torch.Randn([8, 8, 256, 64], g).To(cuda).RequiresGrad_())
+        {
+            report.Timings.Add(Time("causal SDPA fwd+bwd (bf16 autocast)", () =>
+            {
+                using var s = Torch.NewDisposeScope();
+                using (Autocast.Enter(DType.BFloat16))
+                {
+                    var outp = F.ScaledDotProductAttention(q, k, v, isCausal: true);
+                    outp.To(DType.Float32).Sum().Backward();
+                }
+                q.Grad = null;
+                k.Grad = null;
+                v.Grad = null;
+            }, callsPerRound: 20));
+        }
+    }
+}

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# GPU round, on a machine with PyTorch + CUDA and no .NET SDK (the runner was published beforehand by eng/gpu/publish.sh
+# into eng/gpu/out). Builds the shim against this machine's torch, runs the CUDA checks and the GPU benchmarks of
+# Trm.Torch and of PyTorch, and prints one table. Usage: eng/gpu/run.sh [python3]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+PY="${1:-python3}"
+OUT="${OUT:-artifacts/gpu}"
+mkdir -p "$OUT"
+[ -x eng/gpu/out/GpuRunner ] || { echo "eng/gpu/out/GpuRunner missing: run eng/gpu/publish.sh on a machine with the .NET SDK first" >&2; exit 2; }
+
+TORCH_PREFIX="$("$PY" -c 'import torch;print(torch.utils.cmake_prefix_path)')"
+TORCH_ROOT="$("$PY" -c 'import os,torch;print(os.path.dirname(torch.__file__))')"
+"$PY" -c 'import torch;print("torch", torch.__version__, "cuda", torch.version.cuda, "gpu", torch.cuda.get_device_name(0))'
+BUILD=native/build-gpu
+LIB="$BUILD/libtrm_native.so"
+
+# 1. The shim: CMake against this torch when it configures (needs cmake + a CUDA toolkit), else a direct g++ build that takes
+#    CUDA headers from the pip nvidia-* packages.
+if command -v cmake >/dev/null && cmake -S native -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DTorch_DIR="$TORCH_PREFIX/Torch" > "$OUT/cmake.log" 2>&1 \
+   && cmake --build "$BUILD" -j "$(nproc)" >> "$OUT/cmake.log" 2>&1 && grep -q "CUDA entry points: ON" "$OUT/cmake.log"; then
+  echo "shim: built with CMake"
+else
+  echo "shim: CMake unavailable or failed (see $OUT/cmake.log); building with g++ directly"
+  mkdir -p "$BUILD"
+  ABI="$("$PY" -c 'import torch;print(int(torch._C._GLIBCXX_USE_CXX11_ABI))')"
+  INCLUDES=(-I"$TORCH_ROOT/include" -I"$TORCH_ROOT/include/torch/csrc/api/include")
+  for d in "$("$PY" -c 'import os,nvidia;print(os.path.dirname(nvidia.__path__[0]))' 2>/dev/null)"/nvidia/*/include /usr/local/cuda/include; do
+    [ -d "$d" ] && INCLUDES+=(-I"$d")
+  done
+  [ -f "$TORCH_ROOT/include/gloo/context.h" ] && INCLUDES+=(-DTRM_WITH_GLOO=1)
+  for d in "${INCLUDES[@]}"; do [ -f "${d#-I}/nccl.h" ] && { INCLUDES+=(-DUSE_C10D_NCCL); break; }; done
+  g++ -std=c++17 -O2 -fPIC -shared -fvisibility=hidden -Wno-deprecated-declarations -D_GLIBCXX_USE_CXX11_ABI="$ABI" -DTRM_WITH_CUDA=1 -Inative/src "${INCLUDES[@]}" \
+    native/src/*.cpp -o "$LIB" -L"$TORCH_ROOT/lib" -Wl,-rpath,"$TORCH_ROOT/lib" -Wl,--no-as-needed \
+    -ltorch -ltorch_cpu -ltorch_cuda -lc10 -lc10_cuda > "$OUT/gxx.log" 2>&1 || { cat "$OUT/gxx.log" >&2; exit 1; }
+fi
+
+# 2. .NET: checks + timings. 3. PyTorch: the same timings.
+set +e
+TRM_NATIVE_LIB="$PWD/$LIB" eng/gpu/out/GpuRunner --json "$OUT/dotnet.jsonl" | tee "$OUT/dotnet.md"
+RC=${PIPESTATUS[0]}
+set -e
+"$PY" eng/gpu/bench_gpu.py > "$OUT/python.jsonl"
+
+"$PY" - "$OUT" <<'PYEOF'
+import json, os, sys
+out = sys.argv[1]
+load = lambda f: {r["name"]: r for r in map(json.loads, open(os.path.join(out, f)))} if os.path.exists(os.path.join(out, f)) else {}
+d, p = load("dotnet.jsonl"), load("python.jsonl")
+print()
+print(f"| workload | Trm.Torch us | PyTorch us | PyTorch / Trm.Torch |")
+print(f"| --- | ---: | ---: | ---: |")
+for name, pr in p.items():
+    dr = d.get(name)
+    dv = f"{dr['MedianUs']:.1f}" if dr else "n/a"
+    sp = f"{pr['median_us'] / dr['MedianUs']:.2f}x" if dr else "n/a"
+    print(f"| {name} | {dv} | {pr['median_us']:.1f} | {sp} |")
+PYEOF
+exit "$RC"
