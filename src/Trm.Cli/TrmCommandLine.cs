@@ -11,9 +11,11 @@ public static class TrmCommandLine
         var root = new RootCommand("trm — build datasets, train, evaluate and run Tiny Recursive Models.");
         // Verbs register themselves here, one line each (keep alphabetical to ease merges).
         root.Subcommands.Add(Commands.DataCommand.Create());
+        root.Subcommands.Add(Commands.DetokenizeCommand.Create());
         root.Subcommands.Add(Commands.EvalCommand.Create());
         root.Subcommands.Add(Commands.QuickstartCommand.Create());
         root.Subcommands.Add(Commands.SolveCommand.Create());
+        root.Subcommands.Add(Commands.TokenizeCommand.Create());
         root.Subcommands.Add(Commands.TrainCommand.Create());
         return root;
     }

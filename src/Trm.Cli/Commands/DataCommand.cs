@@ -13,6 +13,7 @@ public static class DataCommand
     {
         var data = new Command("data", "Download, build, prepare and inspect datasets.");
         ChatDataCommands.AddTo(data);
+        PuzzleDataCommands.AddTo(data);
         return data;
     }
 }

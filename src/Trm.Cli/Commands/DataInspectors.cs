@@ -9,6 +9,8 @@ internal static class DataInspectors
     /// <summary>Every known inspector.</summary>
     public static IReadOnlyList<IDataInspector> All { get; } =
     [
-        // new ChatDatasetInspector(), new TokenStreamInspector() are added by the chat data verbs; puzzle layout: one line here.
+        new ChatDatasetInspector(),
+        new TokenStreamInspector(),
+        new PuzzleDatasetInspector(),
     ];
 }

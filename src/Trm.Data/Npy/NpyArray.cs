@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using System.Runtime.InteropServices;
 
 namespace Trm.Data.Npy;
@@ -149,7 +150,7 @@ public sealed class NpyArray : IDisposable
         {
             case NpyDType.Bool:
             case NpyDType.UInt8:
-                for (var i = 0; i < destination.Length; i++) destination[i] = src[i];
+                WidenBytes(src, destination);
                 break;
             case NpyDType.Int8:
                 var s8 = MemoryMarshal.Cast<byte, sbyte>(src);
@@ -181,6 +182,27 @@ public sealed class NpyArray : IDisposable
             default:
                 throw new InvalidOperationException($"Array holds {DType}, not integers.");
         }
+    }
+
+    private static void WidenBytes(ReadOnlySpan<byte> source, Span<int> destination)
+    {
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i + 32 <= destination.Length; i += 32)
+            {
+                var bytes = Vector256.Create(source.Slice(i, 32));
+                var (low, high) = Vector256.Widen(bytes);
+                var (a, b) = Vector256.Widen(low);
+                var (c, d) = Vector256.Widen(high);
+                a.AsInt32().CopyTo(destination.Slice(i, 8));
+                b.AsInt32().CopyTo(destination.Slice(i + 8, 8));
+                c.AsInt32().CopyTo(destination.Slice(i + 16, 8));
+                d.AsInt32().CopyTo(destination.Slice(i + 24, 8));
+            }
+        }
+        for (; i < destination.Length; i++)
+            destination[i] = source[i];
     }
 
     /// <summary>Copies raw element bytes starting at element <paramref name="start"/> into <paramref name="destination"/>.</summary>

@@ -27,6 +27,7 @@ public sealed class PuzzleDataset : IDisposable
     private readonly PuzzleSplit[] _splits;
     private readonly (string Name, PuzzleSet Set)[] _sets;
     private PuzzleIteratorState _state = PuzzleIteratorState.Start;
+    private (int[] Inputs, int[] Labels, int[] Identifiers)? _buffers;
 
     private PuzzleDataset(PuzzleDatasetOptions options, PuzzleSplit[] splits, PuzzleDatasetMetadata metadata, (string, PuzzleSet)[] sets)
     {
@@ -138,13 +139,16 @@ public sealed class PuzzleDataset : IDisposable
     public IEnumerable<PuzzleBatch> EnumerateBatches(CancellationToken cancellationToken = default) =>
         Options.TestSetMode ? EnumerateTest(cancellationToken) : EnumerateTrain(cancellationToken);
 
-    /// <summary>Number of batches a full training pass over set <paramref name="setIndex"/> yields, or the test batches of it.</summary>
+    /// <summary>
+    /// Batches per pass over set <paramref name="setIndex"/>: the test batches, or the training batches of the first pass
+    /// (exact for every pass when each puzzle has one example, as in Sudoku, maze and Hanoi sets; otherwise later passes
+    /// may differ by a batch or so, since a truncated puzzle's leftover examples are not carried over).
+    /// </summary>
     public long BatchesPerPass(int setIndex = 0)
     {
         var set = _sets[setIndex].Set;
         if (Options.TestSetMode)
             return (set.ExampleCount + Options.GlobalBatchSize - 1) / Options.GlobalBatchSize;
-        // Each group contributes between 1 and its largest puzzle's example count; count exactly by sampling pass 0.
         long count = 0;
         var sampler = new TrainSampler(this, set, 0);
         while (sampler.Next(null))
@@ -227,20 +231,37 @@ public sealed class PuzzleDataset : IDisposable
     {
         var seq = Metadata.SeqLen;
         var batch = LocalBatchSize;
-        var inputs = new int[batch * seq];
-        var labels = new int[batch * seq];
-        var identifiers = new int[batch];
-        var ignore = Metadata.IgnoreLabelId;
+        // Every element is written below (rows or padding), so the arrays need no zeroing.
+        int[] inputs, labels, identifiers;
+        if (Options.ReuseBatchBuffers)
+        {
+            _buffers ??= (new int[batch * seq], new int[batch * seq], new int[batch]);
+            (inputs, labels, identifiers) = _buffers.Value;
+        }
+        else
+        {
+            inputs = GC.AllocateUninitializedArray<int>(batch * seq);
+            labels = GC.AllocateUninitializedArray<int>(batch * seq);
+            identifiers = GC.AllocateUninitializedArray<int>(batch);
+        }
+        var contiguous = rows.Length > 0;
+        for (var r = 1; r < rows.Length && contiguous; r++)
+            contiguous = rows[r].Example == rows[0].Example + r;
+        if (contiguous)
+        {
+            // Test mode reads consecutive examples: one bulk conversion per array.
+            set.Inputs.CopyTo((long)rows[0].Example * seq, inputs.AsSpan(0, rows.Length * seq));
+            set.Labels.CopyTo((long)rows[0].Example * seq, labels.AsSpan(0, rows.Length * seq));
+        }
         for (var r = 0; r < rows.Length; r++)
         {
             var (example, puzzle) = rows[r];
-            var input = inputs.AsSpan(r * seq, seq);
-            var label = labels.AsSpan(r * seq, seq);
-            set.ReadExample(example, input, label);
-            if (ignore is { } id)
-                label.Replace(id, IgnoreLabel);
+            if (!contiguous)
+                set.ReadExample(example, inputs.AsSpan(r * seq, seq), labels.AsSpan(r * seq, seq));
             identifiers[r] = set.PuzzleIdentifiers[puzzle];
         }
+        if (Metadata.IgnoreLabelId is { } ignore)
+            labels.AsSpan(0, rows.Length * seq).Replace(ignore, IgnoreLabel);
         if (rows.Length < batch)
         {
             inputs.AsSpan(rows.Length * seq).Fill(Metadata.PadId);

@@ -118,16 +118,7 @@ public sealed record PuzzleDatasetMetadata
     /// <exception cref="TrmDataException">A field is missing or has the wrong type (message names the file and field).</exception>
     public static PuzzleDatasetMetadata Parse(string json, string? file = null, Func<IReadOnlyList<string>, int>? totalPuzzlesFallback = null)
     {
-        JsonDocument doc;
-        try
-        {
-            doc = JsonDocument.Parse(json);
-        }
-        catch (JsonException e)
-        {
-            throw new TrmDataException($"invalid JSON: {e.Message}", file, e.LineNumber + 1, null, e);
-        }
-        using (doc)
+        using (var doc = PuzzleJson.Parse(json, file))
         {
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object)

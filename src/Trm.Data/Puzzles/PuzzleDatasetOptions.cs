@@ -33,6 +33,12 @@ public sealed record PuzzleDatasetOptions
     /// <summary>Scan token ids against the vocabulary when opening.</summary>
     public bool ValidateTokens { get; init; } = true;
 
+    /// <summary>
+    /// Reuse one set of batch arrays for every batch instead of allocating new ones (fewer large-object GCs). A batch's
+    /// arrays are then only valid until the next batch is requested: copy them (e.g. into tensors) before moving on.
+    /// </summary>
+    public bool ReuseBatchBuffers { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> when the options are inconsistent.</summary>
     public void Validate()
     {

@@ -5,7 +5,8 @@ internal static class PuzzleDatasetWriter
 {
     /// <summary>Builds both splits' metadata and writes everything to <paramref name="outputDirectory"/> through a staging folder.</summary>
     public static PuzzleBuildResult Write(string outputDirectory, PuzzleSet train, PuzzleSet test, IReadOnlyList<string> identifiers,
-        int vocabSize, int? ignoreLabelId, IProgress<PuzzleBuildProgress>? progress, CancellationToken cancellationToken)
+        int vocabSize, int? ignoreLabelId, IProgress<PuzzleBuildProgress>? progress, CancellationToken cancellationToken,
+        Action<string>? writeExtras = null)
     {
         using (train)
         using (test)
@@ -20,6 +21,7 @@ internal static class PuzzleDatasetWriter
             progress?.Report(new PuzzleBuildProgress("write", 1, 2));
             PuzzleSplit.Write(Path.Combine(output.Staging, "test"), testMeta, [test]);
             PuzzleIdentifiers.Write(output.Staging, identifiers);
+            writeExtras?.Invoke(output.Staging);
             cancellationToken.ThrowIfCancellationRequested();
             output.Commit();
             progress?.Report(new PuzzleBuildProgress("write", 2, 2));

@@ -22,26 +22,19 @@ public static class PuzzleIdentifiers
         var path = Path.Combine(root, FileName);
         if (!File.Exists(path))
             throw new TrmDataException("missing identifiers.json in the dataset root", path, null, null);
-        try
+        using var doc = PuzzleJson.Parse(File.ReadAllText(path), path);
+        if (doc.RootElement.ValueKind != JsonValueKind.Array)
+            throw new TrmDataException("expected a JSON list of names", path, 1, null);
+        var names = new List<string>();
+        var i = 0;
+        foreach (var e in doc.RootElement.EnumerateArray())
         {
-            using var doc = JsonDocument.Parse(File.ReadAllText(path));
-            if (doc.RootElement.ValueKind != JsonValueKind.Array)
-                throw new TrmDataException("expected a JSON list of names", path, 1, null);
-            var names = new List<string>();
-            var i = 0;
-            foreach (var e in doc.RootElement.EnumerateArray())
-            {
-                if (e.ValueKind != JsonValueKind.String)
-                    throw new TrmDataException($"entry {i} is not a string", path, null, $"[{i}]");
-                names.Add(e.GetString()!);
-                i++;
-            }
-            return names;
+            if (e.ValueKind != JsonValueKind.String)
+                throw new TrmDataException($"entry {i} is not a string", path, null, $"[{i}]");
+            names.Add(e.GetString()!);
+            i++;
         }
-        catch (JsonException e)
-        {
-            throw new TrmDataException($"invalid JSON: {e.Message}", path, e.LineNumber + 1, null, e);
-        }
+        return names;
     }
 
     /// <summary>Writes <paramref name="names"/> as <c>identifiers.json</c> into <paramref name="root"/> (atomically).</summary>

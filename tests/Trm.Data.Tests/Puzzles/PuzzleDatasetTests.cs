@@ -226,6 +226,26 @@ public class PuzzleDatasetTests
     }
 
     [Test]
+    public void ReusedBuffers_HoldTheSameBatches()
+    {
+        using var fresh = Open(4, test: true);
+        using var reused = PuzzleDataset.Open(new PuzzleDatasetOptions { DatasetPaths = [_root], Split = "test", GlobalBatchSize = 4, TestSetMode = true, ReuseBatchBuffers = true });
+        var expected = fresh.EnumerateBatches().ToList();
+        int[]? array = null;
+        var i = 0;
+        foreach (var b in reused.EnumerateBatches())
+        {
+            Assert.That(b.Inputs, Is.EqualTo(expected[i].Inputs));
+            Assert.That(b.Labels, Is.EqualTo(expected[i].Labels));
+            Assert.That(b.PuzzleIdentifiers, Is.EqualTo(expected[i].PuzzleIdentifiers));
+            Assert.That(array is null || ReferenceEquals(array, b.Inputs), Is.True);
+            array = b.Inputs;
+            i++;
+        }
+        Assert.That(i, Is.EqualTo(expected.Count));
+    }
+
+    [Test]
     public void BadOptions_AreRejected()
     {
         Assert.Throws<ArgumentException>(() => Open(10, world: 3));

@@ -57,6 +57,24 @@ public class SudokuDatasetBuilderTests
     }
 
     [Test]
+    public void CancelledRebuild_LeavesThePreviousOutputUntouched()
+    {
+        var output = Path.Combine(_dir, "s");
+        new SudokuDatasetBuilder().WithSeed(1).Generate(5, 5).Build(output);
+        var before = File.ReadAllBytes(Path.Combine(output, "train", "all__inputs.npy"));
+        using var cts = new CancellationTokenSource();
+        // Cancel as soon as the builder reaches the write stage: nothing may reach the target folder.
+        var progress = new SyncProgress(p =>
+        {
+            if (p.Stage == "write")
+                cts.Cancel();
+        });
+        Assert.Catch<OperationCanceledException>(() => new SudokuDatasetBuilder().WithSeed(2).Generate(5, 5).Build(output, progress, cts.Token));
+        Assert.That(File.ReadAllBytes(Path.Combine(output, "train", "all__inputs.npy")), Is.EqualTo(before));
+        Assert.That(Directory.GetFileSystemEntries(_dir), Is.EqualTo(new[] { output }), "staging folder removed");
+    }
+
+    [Test]
     public void CsvImport_SubsamplesAndFiltersByRating()
     {
         var generator = new SudokuGenerator(seed: 3, clues: 36);

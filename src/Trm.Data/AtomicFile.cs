@@ -1,0 +1,33 @@
+namespace Trm.Data;
+
+/// <summary>Writes files atomically: to a temporary file in the same folder, then renamed over the target.</summary>
+internal static class AtomicFile
+{
+    /// <summary>A temporary path next to <paramref name="path"/>, unique to this process and call.</summary>
+    public static string TempPathFor(string path) => $"{path}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
+
+    /// <summary>Writes <paramref name="text"/> to <paramref name="path"/> atomically.</summary>
+    public static void WriteAllText(string path, string text)
+    {
+        var temp = TempPathFor(path);
+        File.WriteAllText(temp, text);
+        File.Move(temp, path, overwrite: true);
+    }
+
+    /// <summary>Writes through <paramref name="write"/> into a temporary file, then renames it to <paramref name="path"/>; the temporary file is removed on failure.</summary>
+    public static void Write(string path, Action<Stream> write)
+    {
+        var temp = TempPathFor(path);
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+                write(stream);
+            File.Move(temp, path, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+    }
+}

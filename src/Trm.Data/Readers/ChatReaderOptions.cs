@@ -1,0 +1,17 @@
+using Trm.Data.Chat;
+using Trm.Data.Oasst;
+
+namespace Trm.Data.Readers;
+
+/// <summary>How a chat file is read.</summary>
+public sealed record ChatReaderOptions
+{
+    /// <summary>The file format; <see cref="ChatFormat.Auto"/> (default) detects it from the first record.</summary>
+    public ChatFormat Format { get; init; } = ChatFormat.Auto;
+
+    /// <summary>Throw on the first malformed record (default) or skip and count malformed records.</summary>
+    public MalformedRecordPolicy OnMalformed { get; init; } = MalformedRecordPolicy.Throw;
+
+    /// <summary>Thread extraction options for OASST1 files.</summary>
+    public OasstOptions Oasst { get; init; } = new();
+}
