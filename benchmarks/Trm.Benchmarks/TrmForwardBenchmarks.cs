@@ -13,6 +13,8 @@ namespace Trm.Benchmarks;
 /// present) runs the reference Sudoku recipe: hidden 512, 2 layers, H=3, L=6, batch 768, 81 + 16 positions, bfloat16.
 /// </summary>
 [MemoryDiagnoser(false)]
+[MinColumn]
+[MedianColumn]
 public class TrmForwardBenchmarks
 {
     private ActLossHead _head = null!;
@@ -73,6 +75,7 @@ public class TrmForwardBenchmarks
         var ids = Zeros([batchSize], DType.Int32, device).DetachFromDisposeScope();
         _batch = new TrmBatch(inputs, labels, ids);
         _carry = _head.InitialCarry(_batch);
+        Console.WriteLine($"// TRM {Setup}: libtorch {Torch.Torch.Version}, {Torch.Torch.NumThreads} intra-op threads, {model.ParameterCount():N0} parameters");
     }
 
     [GlobalCleanup]

@@ -169,6 +169,54 @@ public sealed record TrmConfig
         return config;
     }
 
+    /// <summary>
+    /// This configuration as the reference's architecture JSON (snake_case keys, <c>H_layers</c> 0), readable by
+    /// <see cref="FromReferenceJson"/> and by the reference's config class; suitable as checkpoint metadata.
+    /// </summary>
+    public string ToReferenceJson()
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream))
+        {
+            w.WriteStartObject();
+            if (BatchSize is { } batch)
+            {
+                w.WriteNumber("batch_size", batch);
+            }
+
+            w.WriteNumber("seq_len", SeqLen);
+            w.WriteNumber("vocab_size", VocabSize);
+            w.WriteNumber("puzzle_emb_ndim", PuzzleEmbNdim);
+            w.WriteNumber("puzzle_emb_len", PuzzleEmbLen);
+            w.WriteNumber("num_puzzle_identifiers", NumPuzzleIdentifiers);
+            w.WriteNumber("H_cycles", HCycles);
+            w.WriteNumber("L_cycles", LCycles);
+            w.WriteNumber("H_layers", 0);
+            w.WriteNumber("L_layers", LLayers);
+            w.WriteNumber("hidden_size", HiddenSize);
+            w.WriteNumber("expansion", Expansion);
+            w.WriteNumber("num_heads", NumHeads);
+            w.WriteString("pos_encodings", PosEncodings.ToString().ToLowerInvariant());
+            w.WriteNumber("rms_norm_eps", RmsNormEps);
+            w.WriteNumber("rope_theta", RopeTheta);
+            w.WriteNumber("halt_max_steps", HaltMaxSteps);
+            w.WriteNumber("halt_exploration_prob", HaltExplorationProb);
+            w.WriteString("forward_dtype", ForwardDType switch
+            {
+                DType.BFloat16 => "bfloat16",
+                DType.Float16 => "float16",
+                DType.Float64 => "float64",
+                _ => "float32",
+            });
+            w.WriteBoolean("mlp_t", MlpT);
+            w.WriteBoolean("no_ACT_continue", NoActContinue);
+            w.WriteBoolean("causal", Causal);
+            w.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+    }
+
     private static ArgumentException Missing(string key) =>
         new($"TRM reference config: required key '{key}' is missing.", nameof(key));
 

@@ -92,21 +92,11 @@ internal sealed class TrmInner : Module
         {
             for (int h = 0; h < _config.HCycles - 1; h++)
             {
-                for (int l = 0; l < _config.LCycles; l++)
-                {
-                    z = _f.Forward(z, y + x, _rope);
-                }
-
-                y = _f.Forward(y, z, _rope);
+                (y, z) = Cycle(y, z, x);
             }
         }
 
-        for (int l = 0; l < _config.LCycles; l++)
-        {
-            z = _f.Forward(z, y + x, _rope);
-        }
-
-        y = _f.Forward(y, z, _rope);
+        (y, z) = Cycle(y, z, x); // the last cycle, with gradients
 
         var next = new TrmInnerCarry(y.Detach(), z.Detach()).KeepAlive();
         var logits = _lmHead.Forward(y).Narrow(1, _config.PuzzleEmbPositions, _config.SeqLen);
@@ -117,6 +107,20 @@ internal sealed class TrmInner : Module
         qHalt.MoveToOuterDisposeScope();
         qContinue.MoveToOuterDisposeScope();
         return (next, logits, qHalt, qContinue);
+    }
+
+    /// <summary>One outer cycle: L_cycles updates z = f(z, y + x), then y = f(y, z).</summary>
+    private (Tensor Y, Tensor Z) Cycle(Tensor y, Tensor z, Tensor x)
+    {
+        // The cycle's intermediate states are freed at its end (autograd keeps what backward needs).
+        using var scope = NewDisposeScope();
+        for (int l = 0; l < _config.LCycles; l++)
+        {
+            z = _f.Forward(z, y + x, _rope);
+        }
+
+        y = _f.Forward(y, z, _rope);
+        return (scope.MoveToOuter(y), scope.MoveToOuter(z));
     }
 
     /// <summary>x: token embeddings with the puzzle embedding prepended, positions added, scaled by √hidden.</summary>

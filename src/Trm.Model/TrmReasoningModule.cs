@@ -19,13 +19,15 @@ internal sealed class TrmReasoningModule : Module
 
     public Tensor Forward(Tensor hidden, Tensor injection, RotaryEmbedding? rope)
     {
+        // Temporaries die with this call, as they would in PyTorch (autograd keeps what backward needs).
+        using var scope = Torch.Torch.NewDisposeScope();
         var h = hidden + injection;
         foreach (var block in _layers.Blocks)
         {
             h = block.Forward(h, rope);
         }
 
-        return h;
+        return scope.MoveToOuter(h);
     }
 
     /// <summary>The blocks, registered as children "0", "1", ... (PyTorch's ModuleList naming).</summary>

@@ -1,7 +1,3 @@
-using Trm.Model;
-using Trm.Torch;
-using static Trm.Torch.Torch;
-
 namespace Trm.Model.Tests;
 
 /// <summary>ACT carry semantics: steps, halting, and which rows restart on the new batch.</summary>

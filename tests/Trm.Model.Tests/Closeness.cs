@@ -1,5 +1,3 @@
-using Trm.Torch;
-
 namespace Trm.Model.Tests;
 
 /// <summary>Element-wise comparison with the error figures the parity report quotes.</summary>

@@ -1,8 +1,3 @@
-using Trm.Model;
-using Trm.Torch;
-using Trm.Training.Losses;
-using static Trm.Torch.Torch;
-
 namespace Trm.Model.Tests;
 
 /// <summary>Only the last of the H cycles carries gradients (deep supervision's one-step gradient).</summary>

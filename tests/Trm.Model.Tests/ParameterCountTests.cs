@@ -1,7 +1,4 @@
-using Trm.Model;
 using Trm.Model.Layers;
-using Trm.Torch;
-using static Trm.Torch.Torch;
 
 namespace Trm.Model.Tests;
 

@@ -1,5 +1,3 @@
-using Trm.Model;
-using Trm.Torch;
 using Trm.Torch.Serialization;
 
 namespace Trm.Model.Tests;

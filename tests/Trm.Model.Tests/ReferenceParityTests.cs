@@ -1,8 +1,3 @@
-using Trm.Model;
-using Trm.Torch;
-using Trm.Training.Losses;
-using static Trm.Torch.Torch;
-
 namespace Trm.Model.Tests;
 
 /// <summary>Our TRM against the PyTorch reference's own numbers on three configurations.</summary>

@@ -1,7 +1,3 @@
-using Trm.Torch;
-using Trm.Training.Losses;
-using static Trm.Torch.Torch;
-
 namespace Trm.Model.Tests;
 
 [TestFixture]

@@ -1,8 +1,4 @@
-using Trm.Model;
-using Trm.Torch;
 using Trm.Torch.Serialization;
-using Trm.Training.Losses;
-using static Trm.Torch.Torch;
 
 namespace Trm.Model.Tests;
 

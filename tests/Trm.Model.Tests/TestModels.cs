@@ -1,7 +1,3 @@
-using Trm.Model;
-using Trm.Torch;
-using static Trm.Torch.Torch;
-
 namespace Trm.Model.Tests;
 
 /// <summary>Small models and batches for the behavioural tests.</summary>

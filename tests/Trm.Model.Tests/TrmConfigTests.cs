@@ -1,6 +1,3 @@
-using Trm.Model;
-using Trm.Torch;
-
 namespace Trm.Model.Tests;
 
 [TestFixture]
@@ -27,6 +24,20 @@ public sealed class TrmConfigTests
             Assert.That(config.NoActContinue, Is.True);
             Assert.That(config.RmsNormEps, Is.EqualTo(1e-5));
         });
+    }
+
+    [Test]
+    public void ReferenceJsonRoundTrips()
+    {
+        var config = new TrmConfig
+        {
+            BatchSize = 32, VocabSize = 11, SeqLen = 81, HiddenSize = 96, NumHeads = 6, Expansion = 2.5, LLayers = 3,
+            HCycles = 4, LCycles = 5, PosEncodings = PositionEncoding.Learned, RopeTheta = 500, MlpT = false,
+            PuzzleEmbNdim = 96, PuzzleEmbLen = 2, NumPuzzleIdentifiers = 7, HaltMaxSteps = 9, HaltExplorationProb = 0.25,
+            NoActContinue = false, ForwardDType = DType.BFloat16, Causal = true, RmsNormEps = 1e-6,
+        };
+        Assert.That(TrmConfig.FromReferenceJson(config.ToReferenceJson()), Is.EqualTo(config));
+        Assert.That(config.ToReferenceJson(), Does.Contain("\"pos_encodings\":\"learned\"").And.Contain("\"no_ACT_continue\":false"));
     }
 
     [Test]

@@ -1,0 +1,3 @@
+global using Trm.Torch;
+global using Trm.Training.Losses;
+global using static Trm.Torch.Torch;
