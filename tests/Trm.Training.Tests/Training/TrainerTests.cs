@@ -143,6 +143,17 @@ public sealed class TrainerTests
     }
 
     [Test]
+    public void TrainsWithoutATestSplit()
+    {
+        var data = TinySudoku.Build(Path.Combine(_root, "data"), train: 4, test: 4, clues: 50);
+        Directory.Delete(Path.Combine(data, "test"), recursive: true);
+        var (steps, result) = Train(TinySudoku.Config(data, Path.Combine(_root, "ckpt"), epochs: 2));
+        Assert.That(steps, Has.Count.EqualTo(2));
+        Assert.That(result.LastEvaluation, Is.Null);
+        Assert.That(result.LastCheckpoint, Does.EndWith("step_2"));
+    }
+
+    [Test]
     public void NativeMemoryStaysFlat()
     {
         var data = TinySudoku.Build(Path.Combine(_root, "data"), train: 8, test: 4, clues: 50);
