@@ -25,11 +25,7 @@ TRM_API int trm_adam_atan2_step(const TrmTensor* params, const TrmTensor* exp_av
       if (weight_decay != 0) p.mul_(1.0 - lr * weight_decay);
       exp_avg[i]->lerp_(g, 1.0 - beta1);
       exp_avg_sq[i]->mul_(beta2).addcmul_(g, g, 1.0 - beta2);
-      // atan2(m / bc1, sqrt(v) / bc2_sqrt) == atan2(m, sqrt(v) * bc1 / bc2_sqrt) (both arguments scaled by bc1 > 0);
-      // computed in one scratch buffer.
-      at::Tensor direction = exp_avg_sq[i]->sqrt().mul_(bc1 / bc2_sqrt);
-      at::atan2_out(direction, *exp_avg[i], direction);
-      p.add_(direction, -lr);
+      p.add_(at::atan2(*exp_avg[i] / bc1, exp_avg_sq[i]->sqrt() / bc2_sqrt), -lr);
     }
     return 0;
   })
