@@ -15,6 +15,7 @@ namespace Trm.Benchmarks;
 /// (hidden 512, L_layers 2, H 3, L 6, batch 768, 81 + 16 positions, bfloat16 forward).
 /// </summary>
 [MemoryDiagnoser(false)]
+[Config(typeof(InProcessConfig))]
 public class TrainerStepBenchmarks
 {
     private string _root = "";
@@ -37,6 +38,7 @@ public class TrainerStepBenchmarks
     [GlobalSetup]
     public void GlobalSetup()
     {
+        InProcessConfig.ApplyThreads();
         var cuda = Setup.StartsWith("cuda", StringComparison.Ordinal);
         _root = Path.Combine(Path.GetTempPath(), $"trm-bench-{Guid.NewGuid():N}");
         var data = Path.Combine(_root, "data");
@@ -80,6 +82,7 @@ public class TrainerStepBenchmarks
 /// The network optimizer alone on 5.0 M float32 parameters in 14 tensors (the mlp_t Sudoku model's size): AdamATan2 as one
 /// native call per group against AdamW written with per-tensor operations and the engine's fused AdamW.
 /// </summary>
+[Config(typeof(InProcessConfig))]
 public class OptimizerStepBenchmarks
 {
     private readonly List<Tensor> _parameters = [];
@@ -90,6 +93,7 @@ public class OptimizerStepBenchmarks
     [GlobalSetup]
     public void GlobalSetup()
     {
+        InProcessConfig.ApplyThreads();
         var g = new Generator(0);
         long[][] shapes = [[512, 1536], [512, 512], [1536, 512], [1536, 512], [512, 1536], [512, 512], [1536, 512], [1536, 512], [11, 512], [512, 11], [2, 512], [2], [97, 97], [512]];
         foreach (var shape in shapes)

@@ -6,7 +6,7 @@ using Trm.Data.Puzzles.Sudoku;
 using Trm.Inference.Puzzles;
 using Trm.Training;
 
-var steps = args.Length > 0 ? int.Parse(args[0]) : 3000;
+var steps = args.Length > 0 ? int.Parse(args[0]) : 2000;
 var minutes = args.Length > 1 ? double.Parse(args[1]) : 14;
 using var logging = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
 

@@ -153,6 +153,7 @@ public sealed class Trainer : IDisposable
         MetricsRecord? latest = null;
         var stopReason = "completed all epochs";
         _clock.Start();
+        if (_test is null) _logger.LogWarning("No test split under the data paths: training without evaluation");
         _logger.LogInformation("Training {Run}: {Steps} steps ({Epochs} epochs, batch {Batch}) on {Device}", RunName, StepLimit, Config.Epochs, Config.GlobalBatchSize, Device);
 
         var stop = false;
@@ -167,7 +168,7 @@ public sealed class Trainer : IDisposable
                 latest = TrainStep(out passEnded);
                 if (passEnded) break;
                 progress?.Report(new TrainingProgress(TrainingPhase.Training, Step, StepLimit, Elapsed, latest, _recent.Snapshot()));
-                if (Config.EvalEverySteps is { } ev && Step % ev == 0 && Step < StepLimit)
+                if (Config.EvalEverySteps is { } ev && Step % ev == 0 && Step < StepLimit && _test is not null)
                 {
                     progress?.Report(new TrainingProgress(TrainingPhase.Evaluating, Step, StepLimit, Elapsed, latest));
                     lastEval = Evaluate(cancellationToken);
@@ -183,7 +184,8 @@ public sealed class Trainer : IDisposable
             if (passEnded && _iteration - 1 < Config.MinEvalInterval && !last) continue;
             if (!passEnded && !stop) continue;
             progress?.Report(new TrainingProgress(TrainingPhase.Evaluating, Step, StepLimit, Elapsed, latest));
-            if (lastEval?.Step != Step || stop) lastEval = Evaluate(cancellationToken.IsCancellationRequested ? CancellationToken.None : cancellationToken);
+            if (_test is null) _logger.LogWarning("No test split found; skipping evaluation at step {Step}", Step);
+            else if (lastEval?.Step != Step || stop) lastEval = Evaluate(cancellationToken.IsCancellationRequested ? CancellationToken.None : cancellationToken);
             if (Config.CheckpointEveryEval || last)
             {
                 progress?.Report(new TrainingProgress(TrainingPhase.Checkpointing, Step, StepLimit, Elapsed, latest));

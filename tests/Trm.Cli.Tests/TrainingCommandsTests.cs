@@ -60,6 +60,24 @@ public sealed class TrainingCommandsTests
     }
 
     [Test]
+    public async Task TrainWithAConfigFileAndOverrides()
+    {
+        var data = Path.Combine(_root, "data");
+        new Trm.Data.Puzzles.Sudoku.SudokuDatasetBuilder().Generate(8, 4).WithClues(60).Build(data);
+        var file = Path.Combine(_root, "run.json");
+        File.WriteAllText(file, $$"""
+            { "data_paths": ["{{data.Replace("\\", "/")}}"], "global_batch_size": 4, "epochs": 2, "eval_interval": 1, "device": "cpu",
+              "arch": { "hidden_size": 32, "num_heads": 2, "expansion": 2, "L_layers": 1, "H_cycles": 1, "L_cycles": 1, "puzzle_emb_ndim": 0, "halt_max_steps": 2 } }
+            """);
+        var checkpoints = Path.Combine(_root, "ckpt");
+        var (code, output, err) = await Trm("train", "--config", file, "arch.mlp_t=True", "arch.pos_encodings=none", "lr=1e-3", $"checkpoint_path={checkpoints}", "+run_name=cli");
+        Assert.That(code, Is.EqualTo(0), err);
+        Assert.That(output, Does.Contain("run cli: 4 steps on cpu"));
+        Assert.That(output, Does.Contain("eval @ step 2").And.Contain("eval @ step 4"), "one evaluation per eval_interval epoch");
+        Assert.That(Directory.GetDirectories(checkpoints).Select(Path.GetFileName), Is.EquivalentTo(new[] { "step_2", "step_4" }));
+    }
+
+    [Test]
     public async Task SolveRejectsAMalformedGrid()
     {
         var (code, _, err) = await Trm("solve", "--checkpoint", _root, "--sudoku", "53..7");

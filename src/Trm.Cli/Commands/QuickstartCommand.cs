@@ -41,7 +41,7 @@ public static class QuickstartCommand
         Device = "cpu",
         Arch = new ArchConfig
         {
-            HiddenSize = 128,
+            HiddenSize = 64,
             NumHeads = 4,
             Expansion = 2,
             LLayers = 1,
@@ -140,8 +140,8 @@ public static class QuickstartCommand
     internal static class Defaults
     {
         public const double Minutes = 14;
-        public const int Steps = 3000;
-        public const int BatchSize = 64;
+        public const int Steps = 2000;
+        public const int BatchSize = 32;
         public const int Clues = 50;
         public const int TrainPuzzles = 20000;
         public const int TestPuzzles = 500;

@@ -14,10 +14,12 @@ public static class SolveCommand
         var checkpoint = new Option<string>("--checkpoint") { Description = "A checkpoint folder (checkpoints/<run>/step_N) or its model.safetensors.", Required = true };
         var sudoku = new Option<string>("--sudoku") { Description = "The puzzle as 81 characters, row by row: 1-9 given, '.' or '0' blank.", Required = true };
         var device = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
+        var allSteps = new Option<bool>("--all-steps") { Description = "Run every ACT step and answer from the last (as evaluation does) instead of stopping when the model halts." };
         var command = new Command("solve", "Solve a Sudoku with a trained TRM; prints the grid, whether it is a valid solution, and the ACT steps used.");
         command.Options.Add(checkpoint);
         command.Options.Add(sudoku);
         command.Options.Add(device);
+        command.Options.Add(allSteps);
         command.SetAction(parseResult =>
         {
             byte[] grid;
@@ -33,6 +35,7 @@ public static class SolveCommand
             try
             {
                 using var solver = PuzzleSolver.Load(parseResult.GetValue(checkpoint)!, TrainerBuilder.ResolveDevice(parseResult.GetValue(device)!));
+                solver.StopAtHalt = !parseResult.GetValue(allSteps);
                 var report = Solve(solver, grid);
                 Console.Write(report.Text);
                 return report.Valid ? 0 : 1;

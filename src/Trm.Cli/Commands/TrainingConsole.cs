@@ -56,7 +56,12 @@ internal static class TrainingConsole
         $"eval @ step {e.Step}: exact {e.ExactAccuracy:P1}, token acc {e.Accuracy:P1}, halting acc {e.QHaltAccuracy:P1}, halt step {e.MeanHaltStep:F2} (exact when halting {e.Values.GetValueOrDefault("halt_exact_accuracy"):P1}), loss {e.LmLoss:F4}, {e.Examples} puzzles");
 
     private static string Line(TrainingProgress p, Trm.Training.Metrics.MetricsRecord m) => string.Create(CultureInfo.InvariantCulture,
-        $"step {p.Step}/{p.TotalSteps} loss {m["lm_loss"]:F3} acc {m["accuracy"]:P0} exact {m["exact_accuracy"]:P0} halt {m["q_halt_accuracy"]:P0} steps {m["steps"]:F1} lr {m["lr"]:E1} {m["examples_per_second"]:F0} ex/s");
+        $"step {p.Step}/{p.TotalSteps} loss {m["lm_loss"]:F3} acc {Percent(m["accuracy"])} exact {Percent(m["exact_accuracy"])} halt {Percent(m["q_halt_accuracy"])} steps {Number(m["steps"], "F1")} lr {m["lr"]:E1} {m["examples_per_second"]:F0} ex/s");
+
+    // Accuracies are averaged over examples that halted; before the first halt there is none.
+    private static string Percent(double value) => Number(value, "P0");
+
+    private static string Number(double value, string format) => double.IsNaN(value) ? "–" : value.ToString(format, CultureInfo.InvariantCulture);
 
     /// <summary>An <see cref="IProgress{T}"/> that reports on the calling thread (unlike <see cref="Progress{T}"/>).</summary>
     internal sealed class SyncProgress<T>(Action<T> report) : IProgress<T>

@@ -37,6 +37,12 @@ public sealed class PuzzleSolver : IDisposable
     public Device Device { get; }
 
     /// <summary>
+    /// Whether a puzzle stops at its first positive halting logit (the default, as the reference's ACT halts in training);
+    /// <see langword="false"/> always runs <c>halt_max_steps</c> steps and answers from the last one (the reference's evaluation).
+    /// </summary>
+    public bool StopAtHalt { get; set; } = true;
+
+    /// <summary>
     /// Loads a checkpoint: a <c>step_N</c> folder (its <c>model.safetensors</c>, checked against <c>manifest.json</c> when
     /// present) or a <c>.safetensors</c> file whose metadata holds <c>trm_config</c> (the reference's arch JSON).
     /// </summary>
@@ -152,7 +158,7 @@ public sealed class PuzzleSolver : IDisposable
                 var last = step == Config.HaltMaxSteps;
                 for (var r = 0; r < rows; r++)
                 {
-                    if (results[r] is not null || (qHalt[r] <= 0 && !last)) continue;
+                    if (results[r] is not null || ((qHalt[r] <= 0 || !StopAtHalt) && !last)) continue;
                     predictions ??= outputs.Logits.ArgMax(-1).To(DType.Int32).ToArray<int>();
                     results[r] = new PuzzleSolution(predictions.AsSpan(r * seqLen, seqLen).ToArray(), step, qHalt[r] > 0, qHalt[r]);
                 }

@@ -76,6 +76,11 @@ public sealed class PuzzleSolverTests
         Assert.That(solution.Halted, Is.True);
         Assert.That(solution.HaltLogit, Is.GreaterThan(0));
         Assert.That(solution.Tokens, Is.EqualTo(DirectAnswer(model, puzzle, 1)));
+
+        solver.StopAtHalt = false;
+        var full = solver.Solve(puzzle);
+        Assert.That(full.Steps, Is.EqualTo(5));
+        Assert.That(full.Tokens, Is.EqualTo(DirectAnswer(model, puzzle, 5)));
     }
 
     [Test]

@@ -35,15 +35,15 @@ public sealed class TrainerTests
     [Test]
     public void TinyTrmOverfitsAHandfulOfPuzzles()
     {
-        var data = TinySudoku.Build(Path.Combine(_root, "data"), train: 4, test: 4, clues: 60, testIsTrain: true);
-        var config = TinySudoku.Config(data, Path.Combine(_root, "ckpt"), epochs: 250) with
+        var data = TinySudoku.Build(Path.Combine(_root, "data"), train: 4, test: 4, clues: 70, testIsTrain: true);
+        var config = TinySudoku.Config(data, Path.Combine(_root, "ckpt"), epochs: 100) with
         {
             Lr = 1e-2,
             LrWarmupSteps = 10,
-            Arch = TinySudoku.Config(data, "", 1).Arch with { HiddenSize = 64, HaltMaxSteps = 1 },
+            Arch = TinySudoku.Config(data, "", 1).Arch with { HCycles = 1, HaltMaxSteps = 1 },
         };
         var (steps, result) = Train(config);
-        Assert.That(steps, Has.Count.EqualTo(250));
+        Assert.That(steps, Has.Count.EqualTo(100));
         Assert.That(steps[^1]["lm_loss"], Is.LessThan(steps[0]["lm_loss"] / 10), "the loss falls by an order of magnitude");
         Assert.That(result.LastEvaluation!.Examples, Is.EqualTo(4));
         Assert.That(result.LastEvaluation.ExactAccuracy, Is.EqualTo(1.0), "every training puzzle is solved exactly");
@@ -143,10 +143,21 @@ public sealed class TrainerTests
     }
 
     [Test]
+    public void TrainsWithoutATestSplit()
+    {
+        var data = TinySudoku.Build(Path.Combine(_root, "data"), train: 4, test: 4, clues: 50);
+        Directory.Delete(Path.Combine(data, "test"), recursive: true);
+        var (steps, result) = Train(TinySudoku.Config(data, Path.Combine(_root, "ckpt"), epochs: 2));
+        Assert.That(steps, Has.Count.EqualTo(2));
+        Assert.That(result.LastEvaluation, Is.Null);
+        Assert.That(result.LastCheckpoint, Does.EndWith("step_2"));
+    }
+
+    [Test]
     public void NativeMemoryStaysFlat()
     {
         var data = TinySudoku.Build(Path.Combine(_root, "data"), train: 8, test: 4, clues: 50);
-        var config = TinySudoku.Config(data, Path.Combine(_root, "ckpt"), epochs: 200) with { Ema = true, Arch = TinySudoku.Config(data, "", 1).Arch with { PuzzleEmbNdim = 32, PuzzleEmbLen = 1 } };
+        var config = TinySudoku.Config(data, Path.Combine(_root, "ckpt"), epochs: 200) with { Ema = true, Arch = TinySudoku.Config(data, "", 1).Arch with { HCycles = 1, PuzzleEmbNdim = 32, PuzzleEmbLen = 1 } };
         using var trainer = Trainer.CreateBuilder().WithConfig(config).WithMetricsFile(null).Build();
         for (var i = 0; i < 10; i++) trainer.TrainStep();
         var warm = LiveTensors();
