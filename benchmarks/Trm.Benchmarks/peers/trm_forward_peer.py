@@ -73,7 +73,7 @@ class Peer:
         b, s, _ = x.shape
         hd = HIDDEN // HEADS
         qkv = F.linear(x, self.p[f"{i}.qkv"]).view(b, s, 3 * HEADS, hd)
-        q, k, v = qkv[:, :, :HEADS], qkv[:, :, HEADS:2 * HEADS], qkv[:, :, 2 * HEADS:]
+        q, k, v = qkv.narrow(2, 0, HEADS), qkv.narrow(2, HEADS, HEADS), qkv.narrow(2, 2 * HEADS, HEADS)
         q, k = self.rope(q), self.rope(k)
         q, k, v = (t.transpose(1, 2) for t in (q, k, v))
         a = torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(hd), -1) @ v
