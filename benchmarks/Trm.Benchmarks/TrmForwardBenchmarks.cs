@@ -41,6 +41,7 @@ public class TrmForwardBenchmarks
     [GlobalSetup]
     public void GlobalSetup()
     {
+        InProcessConfig.ApplyThreads(); // TRM_BENCH_THREADS, when set, for libtorch and OpenBLAS alike
         bool mlpT = Setup.EndsWith("mlp_t", StringComparison.Ordinal);
         var device = OnCuda ? Device.Cuda() : Device.Cpu;
         int batchSize = OnCuda ? 768 : 8;
@@ -75,7 +76,7 @@ public class TrmForwardBenchmarks
         var ids = Zeros([batchSize], DType.Int32, device).DetachFromDisposeScope();
         _batch = new TrmBatch(inputs, labels, ids);
         _carry = _head.InitialCarry(_batch);
-        Console.WriteLine($"// TRM {Setup}: libtorch {Torch.Torch.Version}, {Torch.Torch.NumThreads} intra-op threads, {model.ParameterCount():N0} parameters");
+        Console.WriteLine($"// TRM {Setup}: libtorch {Torch.Torch.Version}, {Torch.Torch.NumThreads} intra-op threads, {Torch.Torch.NumBlasThreads} OpenBLAS threads, {model.ParameterCount():N0} parameters");
     }
 
     [GlobalCleanup]

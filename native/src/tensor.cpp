@@ -312,6 +312,7 @@ TRM_API int trm_manual_seed(int64_t seed) {
 TRM_API int trm_set_num_threads(int n) {
   TRM_GUARD(-1, {
     at::set_num_threads(n);
+    trm::set_blas_threads(n);  // libtorch leaves OpenBLAS's pool at its own size
     return 0;
   })
 }

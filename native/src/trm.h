@@ -26,6 +26,8 @@ at::Device to_device(int type, int index);
 inline TrmTensor wrap(at::Tensor t) { return new at::Tensor(std::move(t)); }
 inline at::IntArrayRef dims(const int64_t* p, int n) { return at::IntArrayRef(p, static_cast<size_t>(n)); }
 std::vector<at::Tensor> unwrap_list(const TrmTensor* items, int n);
+// Sizes OpenBLAS's own thread pool (no-op when the loaded BLAS is not OpenBLAS); see blas_threads.cpp.
+void set_blas_threads(int n);
 
 }  // namespace trm
 

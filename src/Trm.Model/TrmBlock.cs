@@ -35,6 +35,7 @@ internal sealed class TrmBlock : Module
     /// <param name="rope">Rotary tables, or null.</param>
     public Tensor Forward(Tensor h, RotaryEmbedding? rope)
     {
+        using var scope = Torch.Torch.NewDisposeScope(); // temporaries die on return
         if (_tokenMlp is not null)
         {
             // Mix along the sequence: work on [B, hidden, L]; the norm then runs over the sequence axis, as the reference.
@@ -46,6 +47,6 @@ internal sealed class TrmBlock : Module
             h = F.RmsNorm(h + _attention!.Forward(h, rope), _eps);
         }
 
-        return F.RmsNorm(h + _mlp.Forward(h), _eps);
+        return scope.MoveToOuter(F.RmsNorm(h + _mlp.Forward(h), _eps));
     }
 }

@@ -173,11 +173,17 @@ public static unsafe class Torch
     /// <summary>Native tensor handles not yet released (all threads; diagnostics and leak tests).</summary>
     public static long LiveTensorCount => TensorHandle.Live;
 
-    /// <summary>Sets libtorch's intra-op thread count.</summary>
+    /// <summary>
+    /// Sets libtorch's intra-op thread count, and OpenBLAS's thread count to the same value when OpenBLAS is the BLAS in
+    /// use (libtorch alone leaves OpenBLAS's separate pool at the machine's core count).
+    /// </summary>
     public static void SetNumThreads(int threads) => Check(trm_set_num_threads(threads), "set_num_threads");
 
     /// <summary>libtorch's intra-op thread count.</summary>
     public static int NumThreads => Check(trm_get_num_threads(), "get_num_threads");
+
+    /// <summary>OpenBLAS's thread count, or 0 when the loaded BLAS is not OpenBLAS (diagnostics).</summary>
+    internal static int NumBlasThreads => trm_get_num_blas_threads();
 
     /// <summary>The libtorch version the shim was built against (e.g. "1.13.0").</summary>
     public static string Version => Marshal.PtrToStringUTF8(trm_torch_version()) ?? "unknown";

@@ -3,11 +3,16 @@
 A compact re-statement of the reference TRM (post-norm blocks, shared L stack, H_cycles-1 no-grad cycles,
 stablemax loss) with the benchmark's CPU configuration: hidden 128, 4 heads, 2 layers, H=3, L=6, batch 8,
 81 tokens + 16 puzzle positions, vocabulary 11, float32. Run with Debian's python3-torch:
-    /usr/bin/python3 benchmarks/Trm.Benchmarks/peers/trm_forward_peer.py
-Prints the minimum and median time of 'RecursiveStepNoGrad' and 'TrainingStep' for the attention and mlp_t variants.
+    /usr/bin/python3 benchmarks/Trm.Benchmarks/peers/trm_forward_peer.py [runs]     # CPU and wall time
+    /usr/bin/python3 benchmarks/Trm.Benchmarks/peers/trm_forward_peer.py --ops      # op counts of one call
+Prints the minimum and median process CPU time and wall time of 'RecursiveStepNoGrad' and 'TrainingStep' for the
+attention and mlp_t variants (TRM_BENCH_THREADS sets the intra-op thread count, as on the .NET side).
 """
+import ctypes
 import math
+import os
 import statistics
+import sys
 import time
 
 import torch
@@ -68,7 +73,7 @@ class Peer:
         b, s, _ = x.shape
         hd = HIDDEN // HEADS
         qkv = F.linear(x, self.p[f"{i}.qkv"]).view(b, s, 3 * HEADS, hd)
-        q, k, v = qkv[:, :, :HEADS], qkv[:, :, HEADS:2 * HEADS], qkv[:, :, 2 * HEADS:]
+        q, k, v = qkv.narrow(2, 0, HEADS), qkv.narrow(2, HEADS, HEADS), qkv.narrow(2, 2 * HEADS, HEADS)
         q, k = self.rope(q), self.rope(k)
         q, k, v = (t.transpose(1, 2) for t in (q, k, v))
         a = torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(hd), -1) @ v
@@ -112,20 +117,62 @@ class Peer:
         return lm + 0.5 * F.binary_cross_entropy_with_logits(q_halt, correct, reduction="sum")
 
 
-def bench(fn, warmup=3, runs=15):
+def bench(fn, warmup=3, runs=10):
+    """Process CPU time (time.process_time, as the .NET side's CLOCK_PROCESS_CPUTIME_ID) and wall time per call."""
     for _ in range(warmup):
         fn()
-    times = []
+    cpu, wall = [], []
     for _ in range(runs):
-        t0 = time.perf_counter()
+        c0, w0 = time.process_time(), time.perf_counter()
         fn()
-        times.append(time.perf_counter() - t0)
-    return min(times) * 1000, statistics.median(times) * 1000
+        wall.append((time.perf_counter() - w0) * 1000)
+        cpu.append((time.process_time() - c0) * 1000)
+    return (f"cpu min {min(cpu):.1f} / median {statistics.median(cpu):.1f} ms, "
+            f"wall min {min(wall):.1f} / median {statistics.median(wall):.1f} ms")
+
+
+def openblas():
+    """The OpenBLAS that libtorch loaded (dlopen of a loaded soname returns it), or None."""
+    try:
+        return ctypes.CDLL("libopenblas.so.0", mode=os.RTLD_NOLOAD)
+    except OSError:
+        return None
+
+
+def count_ops(setup, step, fn):
+    """Prints "setup step op count inclusive-µs" for the ATen ops and backward functions of one call (nested ops included)."""
+    fn()
+    with torch.autograd.profiler.profile() as prof:
+        start = time.perf_counter()
+        fn()
+        step_us = (time.perf_counter() - start) * 1e6
+    print(f"{setup} {step} *step 1 {step_us:.0f}")
+    counts, times = {"*outermost": 0}, {"*outermost": 0.0}
+    for event in prof.function_events:
+        if event.cpu_parent is None:  # time inside libtorch, as the .NET side's "*outermost"
+            counts["*outermost"] += 1
+            times["*outermost"] += event.cpu_time_total
+        if not event.name.startswith("autograd::engine"):
+            counts[event.name] = counts.get(event.name, 0) + 1
+            times[event.name] = times.get(event.name, 0) + event.cpu_time_total
+    for op in sorted(counts):
+        print(f"{setup} {step} {op} {counts[op]} {times[op]:.0f}")
 
 
 def main():
+    ops = sys.argv[1:2] == ["--ops"]
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 and not ops else 10
+    # The same thread counts as the .NET side: TRM_BENCH_THREADS, else 1, for libtorch and for OpenBLAS's own pool
+    # (torch.set_num_threads does not size OpenBLAS's; Trm.Torch's SetNumThreads does).
+    threads = int(os.environ.get("TRM_BENCH_THREADS") or 1)
+    torch.set_num_threads(threads)
+    blas = openblas()
+    if blas is not None:
+        blas.openblas_set_num_threads(threads)
     torch.manual_seed(0)
-    print(f"torch {torch.__version__}, threads {torch.get_num_threads()}")
+    print(f"PyTorch: torch {torch.__version__}, {torch.get_num_threads()} intra-op threads, "
+          f"{torch.get_num_interop_threads()} inter-op threads, "
+          f"{blas.openblas_get_num_threads() if blas is not None else 0} OpenBLAS threads")
     inputs = torch.randint(0, VOCAB, (BATCH, SEQ))
     labels = torch.randint(1, VOCAB, (BATCH, SEQ))
     for name, mlp_t in (("cpu-attn", False), ("cpu-mlp_t", True)):
@@ -141,10 +188,11 @@ def main():
             for p in list(peer.p.values()) + [peer.local]:
                 p.grad = None
 
-        (ng_min, ng_med), (tr_min, tr_med) = bench(no_grad), bench(train)
-        print(f"{name}: RecursiveStepNoGrad min {ng_min:.1f} ms / median {ng_med:.1f} ms, "
-              f"TrainingStep min {tr_min:.1f} ms / median {tr_med:.1f} ms")
-
+        if ops:
+            count_ops(name, "RecursiveStepNoGrad", no_grad)
+            count_ops(name, "TrainingStep", train)
+            continue
+        print(f"{name}: RecursiveStepNoGrad {bench(no_grad, runs=runs)}; TrainingStep {bench(train, runs=runs)}")
 
 if __name__ == "__main__":
     main()

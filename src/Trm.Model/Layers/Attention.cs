@@ -29,6 +29,7 @@ internal sealed class Attention : Module
     /// <param name="rope">Rotary tables, or null without RoPE.</param>
     public Tensor Forward(Tensor x, RotaryEmbedding? rope)
     {
+        using var scope = Torch.Torch.NewDisposeScope(); // temporaries die on return
         long batch = x.Size(0), seq = x.Size(1);
         var qkv = _qkv.Forward(x).View(batch, seq, 3L * _numHeads, _headDim);
         var query = qkv.Narrow(2, 0, _numHeads);
@@ -44,6 +45,6 @@ internal sealed class Attention : Module
         var attended = F.ScaledDotProductAttention(
             query.Transpose(1, 2), key.Transpose(1, 2), value.Transpose(1, 2), isCausal: _causal);
         var merged = attended.Transpose(1, 2).Reshape(batch, seq, (long)_numHeads * _headDim);
-        return _out.Forward(merged);
+        return scope.MoveToOuter(_out.Forward(merged));
     }
 }

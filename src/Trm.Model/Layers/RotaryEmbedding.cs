@@ -42,9 +42,10 @@ internal sealed class RotaryEmbedding : Module
     /// <summary>Rotates queries or keys laid out [B, S, heads, headDim]; computed in float32, returned in x's dtype.</summary>
     public Tensor Apply(Tensor x)
     {
+        using var scope = Torch.Torch.NewDisposeScope(); // temporaries die on return
         var xf = Casting.To(x, Cos.DType);
         var rotated = xf * Cos.Unsqueeze(-2) + RotateHalf(xf) * Sin.Unsqueeze(-2);
-        return Casting.To(rotated, x.DType);
+        return scope.MoveToOuter(Casting.To(rotated, x.DType));
     }
 
     private static Tensor RotateHalf(Tensor x)
