@@ -28,9 +28,12 @@ else
   for d in "$("$PY" -c 'import os,nvidia;print(os.path.dirname(nvidia.__path__[0]))' 2>/dev/null)"/nvidia/*/include /usr/local/cuda/include; do
     [ -d "$d" ] && INCLUDES+=(-I"$d")
   done
-  [ -f "$TORCH_ROOT/include/gloo/context.h" ] && INCLUDES+=(-DTRM_WITH_GLOO=1)
+  # ProcessGroupGloo.hpp is empty unless torch's own USE_C10D_GLOO is defined (CMake gets it from the torch target).
+  [ -f "$TORCH_ROOT/include/gloo/context.h" ] && INCLUDES+=(-DTRM_WITH_GLOO=1 -DUSE_DISTRIBUTED -DUSE_C10D_GLOO)
   for d in "${INCLUDES[@]}"; do [ -f "${d#-I}/nccl.h" ] && { INCLUDES+=(-DUSE_C10D_NCCL); break; }; done
-  g++ -std=c++17 -O2 -fPIC -shared -fvisibility=hidden -Wno-deprecated-declarations -D_GLIBCXX_USE_CXX11_ABI="$ABI" -DTRM_WITH_CUDA=1 -Inative/src "${INCLUDES[@]}" \
+  STD=c++17  # C++20 where this torch's ATen/ATen.h demands it (as native/CMakeLists.txt decides)
+  grep -q 'C++20 or later' "$TORCH_ROOT/include/ATen/ATen.h" && STD=c++20
+  g++ -std="$STD" -O2 -fPIC -shared -fvisibility=hidden -Wno-deprecated-declarations -D_GLIBCXX_USE_CXX11_ABI="$ABI" -DTRM_WITH_CUDA=1 -Inative/src "${INCLUDES[@]}" \
     native/src/*.cpp -o "$LIB" -L"$TORCH_ROOT/lib" -Wl,-rpath,"$TORCH_ROOT/lib" -Wl,--no-as-needed \
     -ltorch -ltorch_cpu -ltorch_cuda -lc10 -lc10_cuda > "$OUT/gxx.log" 2>&1 || { cat "$OUT/gxx.log" >&2; exit 1; }
 fi
