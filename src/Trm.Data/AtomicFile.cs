@@ -6,22 +6,26 @@ internal static class AtomicFile
     /// <summary>A temporary path next to <paramref name="path"/>, unique to this process and call.</summary>
     public static string TempPathFor(string path) => $"{path}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
 
-    /// <summary>Writes <paramref name="text"/> to <paramref name="path"/> atomically.</summary>
-    public static void WriteAllText(string path, string text)
+    /// <summary>Writes <paramref name="text"/> (UTF-8, no BOM) to <paramref name="path"/> atomically.</summary>
+    public static void WriteAllText(string path, string text) => Write(path, stream =>
     {
-        var temp = TempPathFor(path);
-        File.WriteAllText(temp, text);
-        File.Move(temp, path, overwrite: true);
-    }
+        using var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(false), leaveOpen: true);
+        writer.Write(text);
+    });
 
     /// <summary>Writes through <paramref name="write"/> into a temporary file, then renames it to <paramref name="path"/>; the temporary file is removed on failure.</summary>
     public static void Write(string path, Action<Stream> write)
     {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
         var temp = TempPathFor(path);
         try
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            {
                 write(stream);
+                stream.Flush(flushToDisk: true);
+            }
             File.Move(temp, path, overwrite: true);
         }
         catch
