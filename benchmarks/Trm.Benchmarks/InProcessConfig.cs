@@ -22,7 +22,7 @@ public sealed class InProcessConfig : ManualConfig
     /// <summary>Applies TRM_BENCH_THREADS (if set) to libtorch's intra-op thread pool; returns the thread count in use.</summary>
     public static int ApplyThreads()
     {
-        if (int.TryParse(Environment.GetEnvironmentVariable("TRM_BENCH_THREADS"), out int n) && n > 0) Trm.Torch.Torch.SetNumThreads(n);
-        return Trm.Torch.Torch.NumThreads;
+        if (int.TryParse(Environment.GetEnvironmentVariable("TRM_BENCH_THREADS"), out int n) && n > 0) Trm.Torch.Engine.SetNumThreads(n);
+        return Trm.Torch.Engine.NumThreads;
     }
 }

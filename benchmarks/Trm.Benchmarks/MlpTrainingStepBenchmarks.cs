@@ -6,7 +6,6 @@ using Trm.Torch.Optim;
 namespace Trm.Benchmarks;
 
 // Inside a Trm.* namespace, "Torch" would name the namespace Trm.Torch; this alias makes it the static class.
-using Torch = Trm.Torch.Torch;
 
 /// <summary>
 /// One training step of a 2-layer MLP (Linear → ReLU → Linear, cross entropy, backward, AdamW), the same model and sizes as
@@ -39,8 +38,8 @@ public class MlpTrainingStepBenchmarks
         _fc1 = new Linear(inputs, hidden, generator: g);
         _fc2 = new Linear(hidden, outputs, generator: g);
         _optimizer = new AdamW(_fc1.Parameters().Concat(_fc2.Parameters()), lr: 1e-3);
-        _x = Torch.Randn([batch, inputs], g);
-        _y = Torch.RandInt(0, outputs, [batch], g);
+        _x = Tensors.Randn([batch, inputs], g);
+        _y = Tensors.RandInt(0, outputs, [batch], g);
     }
 
     [GlobalCleanup]
@@ -56,7 +55,7 @@ public class MlpTrainingStepBenchmarks
     [Benchmark(Description = "MLP training step")]
     public void TrainingStep()
     {
-        using var scope = Torch.NewDisposeScope();
+        using var scope = Engine.NewDisposeScope();
         var loss = F.CrossEntropy(_fc2.Forward(_fc1.Forward(_x).Relu()), _y);
         _optimizer.ZeroGrad();
         loss.Backward();

@@ -4,7 +4,6 @@ using Trm.Torch;
 namespace Trm.Benchmarks;
 
 // Inside a Trm.* namespace, "Torch" would name the namespace Trm.Torch; this alias makes it the static class.
-using Torch = Trm.Torch.Torch;
 
 /// <summary>Per-op cost on tiny tensors: what the binding adds on top of libtorch's dispatch (compare eng/bench/mlp_step.py --ops).</summary>
 [Config(typeof(InProcessConfig))]
@@ -16,9 +15,9 @@ public class TensorOpOverheadBenchmarks
     public void Setup()
     {
         InProcessConfig.ApplyThreads();
-        _a = Torch.Ones([4]);
-        _b = Torch.Ones([4]);
-        _m = Torch.Ones([4, 4]);
+        _a = Tensors.Ones([4]);
+        _b = Tensors.Ones([4]);
+        _m = Tensors.Ones([4, 4]);
     }
 
     [GlobalCleanup]
@@ -51,7 +50,7 @@ public class TensorOpOverheadBenchmarks
     [Benchmark(Description = "3 ops in a dispose scope")]
     public void ScopedOps()
     {
-        using var scope = Torch.NewDisposeScope();
+        using var scope = Engine.NewDisposeScope();
         _ = (_a + _b) * _a - _b;
     }
 }

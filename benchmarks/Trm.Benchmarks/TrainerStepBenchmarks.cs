@@ -98,9 +98,9 @@ public class OptimizerStepBenchmarks
         long[][] shapes = [[512, 1536], [512, 512], [1536, 512], [1536, 512], [512, 1536], [512, 512], [1536, 512], [1536, 512], [11, 512], [512, 11], [2, 512], [2], [97, 97], [512]];
         foreach (var shape in shapes)
         {
-            var p = Torch.Torch.Randn(shape, g).DetachFromDisposeScope();
+            var p = Tensors.Randn(shape, g).DetachFromDisposeScope();
             p.RequiresGrad = true;
-            p.Grad = Torch.Torch.Randn(shape, g).DetachFromDisposeScope();
+            p.Grad = Tensors.Randn(shape, g).DetachFromDisposeScope();
             _parameters.Add(p);
         }
         _adamAtan2 = new AdamAtan2(_parameters, 0.9, 0.95, 0.1);

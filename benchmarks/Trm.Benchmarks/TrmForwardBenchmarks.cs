@@ -3,7 +3,8 @@ using Trm.Model;
 using Trm.Torch;
 using Trm.Torch.Cuda;
 using Trm.Training.Losses;
-using static Trm.Torch.Torch;
+using static Trm.Torch.Tensors;
+using static Trm.Torch.Engine;
 
 namespace Trm.Benchmarks;
 
@@ -76,7 +77,7 @@ public class TrmForwardBenchmarks
         var ids = Zeros([batchSize], DType.Int32, device).DetachFromDisposeScope();
         _batch = new TrmBatch(inputs, labels, ids);
         _carry = _head.InitialCarry(_batch);
-        Console.WriteLine($"// TRM {Setup}: libtorch {Torch.Torch.Version}, {Torch.Torch.NumThreads} intra-op threads, {Torch.Torch.NumBlasThreads} OpenBLAS threads, {model.ParameterCount():N0} parameters");
+        Console.WriteLine($"// TRM {Setup}: libtorch {Engine.Version}, {Engine.NumThreads} intra-op threads, {Engine.NumBlasThreads} OpenBLAS threads, {model.ParameterCount():N0} parameters");
     }
 
     [GlobalCleanup]

@@ -22,9 +22,9 @@ internal static partial class TrmForwardCpuTime
         int runs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10;
         // The same thread counts as the peer: TRM_BENCH_THREADS, else 1 (libtorch's default on this 1-core/2-thread VM).
         int threads = int.TryParse(Environment.GetEnvironmentVariable("TRM_BENCH_THREADS"), out int n) && n > 0 ? n : 1;
-        Trm.Torch.Torch.SetNumThreads(threads);
-        Console.WriteLine($"Trm.Sdk: libtorch {Trm.Torch.Torch.Version}, {Trm.Torch.Torch.NumThreads} intra-op threads, " +
-                          $"{OpCounter.NumInteropThreads} inter-op threads, {Trm.Torch.Torch.NumBlasThreads} OpenBLAS threads");
+        Trm.Torch.Engine.SetNumThreads(threads);
+        Console.WriteLine($"Trm.Sdk: libtorch {Trm.Torch.Engine.Version}, {Trm.Torch.Engine.NumThreads} intra-op threads, " +
+                          $"{OpCounter.NumInteropThreads} inter-op threads, {Trm.Torch.Engine.NumBlasThreads} OpenBLAS threads");
         foreach (string setup in new[] { "cpu-attn", "cpu-mlp_t" })
         {
             var bench = new TrmForwardBenchmarks { Setup = setup };

@@ -6,7 +6,7 @@ using Trm.Torch.Nn;
 using Trm.Torch.Optim;
 
 const int Classes = 3, PointsPerClass = 300, Hidden = 128, Steps = 600;
-Torch.ManualSeed(0);
+Engine.ManualSeed(0);
 using var gen = new Generator(0);
 
 // Data: three spirals in 2-D (x, y) with a little noise; labels are the spiral index.
@@ -16,11 +16,11 @@ using var model = new Mlp(2, Hidden, Classes, gen);
 using var optimizer = new AdamW(model.Parameters(), lr: 1e-2, weightDecay: 1e-4);
 var schedule = new WarmupCosineSchedule(BaseLr: 1e-2, WarmupSteps: 20, TotalSteps: Steps, MinRatio: 0.1);
 
-Console.WriteLine($"Trm.Torch on libtorch {Torch.Version}, {Torch.NumThreads} threads; {model.ParameterCount()} parameters");
+Console.WriteLine($"Trm.Torch on libtorch {Engine.Version}, {Engine.NumThreads} threads; {model.ParameterCount()} parameters");
 var clock = Stopwatch.StartNew();
 for (int step = 0; step <= Steps; step++)
 {
-    using var scope = Torch.NewDisposeScope();
+    using var scope = Engine.NewDisposeScope();
     optimizer.SetLearningRate(schedule.LearningRate(step));
     var loss = F.CrossEntropy(model.Forward(inputs), labels);
     optimizer.ZeroGrad();
@@ -29,27 +29,27 @@ for (int step = 0; step <= Steps; step++)
     if (step % 50 == 0)
     {
         double accuracy;
-        using (Torch.NoGrad()) accuracy = model.Forward(inputs).ArgMax(1).Eq(labels).To(DType.Float32).Mean().Item<double>();
+        using (Engine.NoGrad()) accuracy = model.Forward(inputs).ArgMax(1).Eq(labels).To(DType.Float32).Mean().Item<double>();
         Console.WriteLine($"step {step,4}  loss {loss.Item<float>():F4}  accuracy {accuracy:P1}");
     }
 }
-Console.WriteLine($"done in {clock.Elapsed.TotalSeconds:F1} s; live tensors: {Torch.LiveTensorCount}");
+Console.WriteLine($"done in {clock.Elapsed.TotalSeconds:F1} s; live tensors: {Engine.LiveTensorCount}");
 inputs.Dispose();
 labels.Dispose();
 
 static (Tensor Inputs, Tensor Labels) Spirals(int perClass, int classes, Generator g)
 {
-    using var scope = Torch.NewDisposeScope();
-    var r = Torch.Arange(perClass, DType.Float32) / perClass;                      // radius 0..1
+    using var scope = Engine.NewDisposeScope();
+    var r = Tensors.Arange(perClass, DType.Float32) / perClass;                      // radius 0..1
     var parts = new List<Tensor>();
     var labelParts = new List<Tensor>();
     for (int c = 0; c < classes; c++)
     {
-        var theta = r * 4.0 + 2 * Math.PI * c / classes + Torch.Randn([perClass], g) * 0.15;
-        parts.Add(Torch.Stack([r * theta.Sin(), r * theta.Cos()], 1));
-        labelParts.Add(Torch.Full([perClass], c, DType.Int64));
+        var theta = r * 4.0 + 2 * Math.PI * c / classes + Tensors.Randn([perClass], g) * 0.15;
+        parts.Add(Tensors.Stack([r * theta.Sin(), r * theta.Cos()], 1));
+        labelParts.Add(Tensors.Full([perClass], c, DType.Int64));
     }
-    return (scope.MoveToOuter(Torch.Cat(parts, 0)), scope.MoveToOuter(Torch.Cat(labelParts, 0)));
+    return (scope.MoveToOuter(Tensors.Cat(parts, 0)), scope.MoveToOuter(Tensors.Cat(labelParts, 0)));
 }
 
 /// <summary>Linear → ReLU → Linear.</summary>

@@ -57,9 +57,9 @@ public sealed class TrmBatch : IDisposable
     {
         var rows = take.View(-1, 1);
         return new TrmBatch(
-            Torch.Torch.Where(rows, Inputs, current.Inputs),
-            Torch.Torch.Where(rows, Labels, current.Labels),
-            Torch.Torch.Where(take, PuzzleIdentifiers, current.PuzzleIdentifiers));
+            Tensors.Where(rows, Inputs, current.Inputs),
+            Tensors.Where(rows, Labels, current.Labels),
+            Tensors.Where(take, PuzzleIdentifiers, current.PuzzleIdentifiers));
     }
 
     /// <summary>Detaches the tensors from any dispose scope: the batch then lives until disposed.</summary>

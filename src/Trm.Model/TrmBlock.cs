@@ -35,7 +35,7 @@ internal sealed class TrmBlock : Module
     /// <param name="rope">Rotary tables, or null.</param>
     public Tensor Forward(Tensor h, RotaryEmbedding? rope)
     {
-        using var scope = Torch.Torch.NewDisposeScope(); // temporaries die on return
+        using var scope = Engine.NewDisposeScope(); // temporaries die on return
         if (_tokenMlp is not null)
         {
             // Mix along the sequence: work on [B, hidden, L]; the norm then runs over the sequence axis, as the reference.

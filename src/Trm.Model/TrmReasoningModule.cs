@@ -20,7 +20,7 @@ internal sealed class TrmReasoningModule : Module
     public Tensor Forward(Tensor hidden, Tensor injection, RotaryEmbedding? rope)
     {
         // Temporaries die with this call, as they would in PyTorch (autograd keeps what backward needs).
-        using var scope = Torch.Torch.NewDisposeScope();
+        using var scope = Engine.NewDisposeScope();
         var h = hidden + injection;
         foreach (var block in _layers.Blocks)
         {

@@ -9,10 +9,10 @@ internal static class PuzzleTensors
 {
     public static TrmBatch ToTrmBatch(PuzzleBatch batch, Device device)
     {
-        using var scope = Torch.Torch.NewDisposeScope();
-        var inputs = Torch.Torch.FromArray(batch.Inputs, batch.BatchSize, batch.SeqLen).To(DType.Int64).To(device);
-        var labels = Torch.Torch.FromArray(batch.Labels, batch.BatchSize, batch.SeqLen).To(DType.Int64).To(device);
-        var ids = Torch.Torch.FromArray(batch.PuzzleIdentifiers, batch.BatchSize).To(DType.Int64).To(device);
+        using var scope = Engine.NewDisposeScope();
+        var inputs = Tensors.FromArray(batch.Inputs, batch.BatchSize, batch.SeqLen).To(DType.Int64).To(device);
+        var labels = Tensors.FromArray(batch.Labels, batch.BatchSize, batch.SeqLen).To(DType.Int64).To(device);
+        var ids = Tensors.FromArray(batch.PuzzleIdentifiers, batch.BatchSize).To(DType.Int64).To(device);
         return new TrmBatch(inputs.DetachFromDisposeScope(), labels.DetachFromDisposeScope(), ids.DetachFromDisposeScope());
     }
 

@@ -236,7 +236,7 @@ public sealed class Trainer : IDisposable
 
         Dictionary<string, double> values;
         double lr, embeddingLr;
-        using (var scope = Torch.Torch.NewDisposeScope())
+        using (var scope = Engine.NewDisposeScope())
         {
             using var trmBatch = PuzzleTensors.ToTrmBatch(batch, Device);
             _carry ??= _head.InitialCarry(trmBatch);
@@ -440,7 +440,7 @@ public sealed class Trainer : IDisposable
         if (state.Rng.TryGetValue("exploration", out var exploration) && _head.Model.ExplorationGenerator is { } generator)
         {
             var bytes = Convert.FromBase64String(exploration);
-            using var tensor = Torch.Torch.FromArray(bytes, bytes.Length);
+            using var tensor = Tensors.FromArray(bytes, bytes.Length);
             generator.SetState(tensor);
         }
         Step = state.Step;

@@ -194,7 +194,7 @@ public sealed class TrainerBuilder
         var runName = config.ResolveRunName(DateTimeOffset.UtcNow);
         var checkpointRoot = config.ResolveCheckpointPath(runName);
         config = config with { RunName = runName };
-        Torch.Torch.ManualSeed(config.Seed);
+        Engine.ManualSeed(config.Seed);
 
         var train = PuzzleDataset.Open(new PuzzleDatasetOptions
         {

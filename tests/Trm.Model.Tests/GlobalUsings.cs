@@ -1,3 +1,4 @@
 global using Trm.Torch;
 global using Trm.Training.Losses;
-global using static Trm.Torch.Torch;
+global using static Trm.Torch.Tensors;
+global using static Trm.Torch.Engine;

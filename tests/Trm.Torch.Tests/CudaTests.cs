@@ -16,8 +16,8 @@ public class CudaTests
     [Test]
     public void TensorsRoundTripThroughTheGpu()
     {
-        using var scope = Torch.NewDisposeScope();
-        var x = Torch.FromArray(new float[] { 1, 2, 3, 4 }, 2, 2).To(Device.Cuda());
+        using var scope = Engine.NewDisposeScope();
+        var x = Tensors.FromArray(new float[] { 1, 2, 3, 4 }, 2, 2).To(Device.Cuda());
         Assert.That(x.Device, Is.EqualTo(Device.Cuda()));
         Assert.That(x.MatMul(x).To(Device.Cpu).ToArray<float>(), Is.EqualTo(new float[] { 7, 10, 15, 22 }));
         CudaDevice.Synchronize();
@@ -29,8 +29,8 @@ public class CudaTests
     [Test]
     public void AutocastRunsMatMulInBFloat16()
     {
-        using var scope = Torch.NewDisposeScope();
-        var a = Torch.Ones([4, 4], device: Device.Cuda());
+        using var scope = Engine.NewDisposeScope();
+        var a = Tensors.Ones([4, 4], device: Device.Cuda());
         using (Autocast.Enter(DType.BFloat16))
         {
             Assert.That(a.MatMul(a).DType, Is.EqualTo(DType.BFloat16));
@@ -41,12 +41,12 @@ public class CudaTests
     [Test]
     public void CudaGraphReplaysCapturedWork()
     {
-        using var scope = Torch.NewDisposeScope();
-        var input = Torch.Zeros([8], device: Device.Cuda());
-        var output = Torch.Zeros([8], device: Device.Cuda());
+        using var scope = Engine.NewDisposeScope();
+        var input = Tensors.Zeros([8], device: Device.Cuda());
+        var output = Tensors.Zeros([8], device: Device.Cuda());
         void Work()
         {
-            using var s = Torch.NewDisposeScope();
+            using var s = Engine.NewDisposeScope();
             output.CopyFrom_(input * 2 + 1);
         }
         Work(); // warm-up outside capture
@@ -61,13 +61,13 @@ public class CudaTests
     [Test]
     public void AdamWStepOnGpuMatchesCpu()
     {
-        using var scope = Torch.NewDisposeScope();
-        var cpu = Torch.FromArray(new float[] { 1, -2, 3 }).RequiresGrad_();
-        var gpu = Torch.FromArray(new float[] { 1, -2, 3 }).To(Device.Cuda()).RequiresGrad_();
+        using var scope = Engine.NewDisposeScope();
+        var cpu = Tensors.FromArray(new float[] { 1, -2, 3 }).RequiresGrad_();
+        var gpu = Tensors.FromArray(new float[] { 1, -2, 3 }).To(Device.Cuda()).RequiresGrad_();
         using var o1 = new Trm.Torch.Optim.AdamW([cpu], lr: 0.1);
         using var o2 = new Trm.Torch.Optim.AdamW([gpu], lr: 0.1);
-        cpu.Grad = Torch.FromArray(new float[] { 0.5f, 1, -1 });
-        gpu.Grad = Torch.FromArray(new float[] { 0.5f, 1, -1 }).To(Device.Cuda());
+        cpu.Grad = Tensors.FromArray(new float[] { 0.5f, 1, -1 });
+        gpu.Grad = Tensors.FromArray(new float[] { 0.5f, 1, -1 }).To(Device.Cuda());
         o1.Step();
         o2.Step();
         Assert.That(gpu.To(Device.Cpu).ToArray<float>(), Is.EqualTo(cpu.ToArray<float>()).Within(1e-6));

@@ -7,9 +7,9 @@ public class DiagnosticsTests
     [Test]
     public void OpCounterCountsEachDispatchedOperatorAndItsNestedOps()
     {
-        using var scope = Torch.NewDisposeScope();
-        var a = Torch.FromArray(new float[] { 1, 2, 3, 4 }, 2, 2);
-        var b = Torch.FromArray(new float[] { 5, 6, 7, 8 }, 2, 2);
+        using var scope = Engine.NewDisposeScope();
+        var a = Tensors.FromArray(new float[] { 1, 2, 3, 4 }, 2, 2);
+        var b = Tensors.FromArray(new float[] { 5, 6, 7, 8 }, 2, 2);
         _ = a.Sum(); // warm-up outside the count
         IReadOnlyDictionary<string, OpStats> counts;
         using (var counter = OpCounter.Start())
@@ -41,18 +41,18 @@ public class DiagnosticsTests
     [Test]
     public void SetNumThreadsAlsoSizesOpenBlas()
     {
-        if (Torch.NumBlasThreads == 0) Assert.Ignore("The loaded BLAS is not OpenBLAS.");
-        int before = Torch.NumThreads;
+        if (Engine.NumBlasThreads == 0) Assert.Ignore("The loaded BLAS is not OpenBLAS.");
+        int before = Engine.NumThreads;
         try
         {
-            Torch.SetNumThreads(1);
-            Assert.That(Torch.NumBlasThreads, Is.EqualTo(1));
-            Torch.SetNumThreads(2);
-            Assert.That(Torch.NumBlasThreads, Is.EqualTo(2));
+            Engine.SetNumThreads(1);
+            Assert.That(Engine.NumBlasThreads, Is.EqualTo(1));
+            Engine.SetNumThreads(2);
+            Assert.That(Engine.NumBlasThreads, Is.EqualTo(2));
         }
         finally
         {
-            Torch.SetNumThreads(before);
+            Engine.SetNumThreads(before);
         }
     }
 }

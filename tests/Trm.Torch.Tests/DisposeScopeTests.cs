@@ -8,11 +8,11 @@ public class DisposeScopeTests
     [Test]
     public void ScopeDisposesTemporariesAndKeepsMovedResults()
     {
-        long before = Torch.LiveTensorCount;
+        long before = Engine.LiveTensorCount;
         Tensor kept, temp;
-        using (var scope = Torch.NewDisposeScope())
+        using (var scope = Engine.NewDisposeScope())
         {
-            var a = Torch.Ones([3]);
+            var a = Tensors.Ones([3]);
             temp = a * 2;
             kept = (temp + 1).MoveToOuterDisposeScope();
             Assert.That(scope.Count, Is.EqualTo(2));
@@ -21,17 +21,17 @@ public class DisposeScopeTests
         Assert.That(kept.IsDisposed, Is.False);
         Assert.That(kept.ToArray<float>(), Is.EqualTo(new float[] { 3, 3, 3 }));
         kept.Dispose();
-        Assert.That(Torch.LiveTensorCount, Is.EqualTo(before));
+        Assert.That(Engine.LiveTensorCount, Is.EqualTo(before));
     }
 
     [Test]
     public void NestedScopesMoveOneLevelOut()
     {
-        using var outer = Torch.NewDisposeScope();
+        using var outer = Engine.NewDisposeScope();
         Tensor r;
-        using (var inner = Torch.NewDisposeScope())
+        using (var inner = Engine.NewDisposeScope())
         {
-            r = inner.MoveToOuter(Torch.Ones([1]));
+            r = inner.MoveToOuter(Tensors.Ones([1]));
             Assert.That(inner.Outer, Is.SameAs(outer));
         }
         Assert.That(r.IsDisposed, Is.False);
@@ -44,10 +44,10 @@ public class DisposeScopeTests
     public async Task ScopeFlowsAcrossAwaits()
     {
         Tensor t;
-        using (Torch.NewDisposeScope())
+        using (Engine.NewDisposeScope())
         {
             await Task.Yield();
-            t = await Task.Run(() => Torch.Ones([2]));
+            t = await Task.Run(() => Tensors.Ones([2]));
             await Task.Delay(1);
         }
         Assert.That(t.IsDisposed, Is.True);
@@ -57,9 +57,9 @@ public class DisposeScopeTests
     public void DetachedTensorsSurviveTheScope()
     {
         Tensor t;
-        using (var scope = Torch.NewDisposeScope())
+        using (var scope = Engine.NewDisposeScope())
         {
-            t = scope.Detach(Torch.Zeros([1]));
+            t = scope.Detach(Tensors.Zeros([1]));
         }
         Assert.That(t.IsDisposed, Is.False);
         t.Dispose();
@@ -68,17 +68,17 @@ public class DisposeScopeTests
     [Test]
     public void TenThousandStepLoopKeepsLiveTensorsAndRssFlat()
     {
-        using var w = Torch.Randn([64, 64]).RequiresGrad_();
-        using var x = Torch.Randn([16, 64]);
-        long baseline = Torch.LiveTensorCount;
+        using var w = Tensors.Randn([64, 64]).RequiresGrad_();
+        using var x = Tensors.Randn([16, 64]);
+        long baseline = Engine.LiveTensorCount;
         long rssAfterWarmup = 0;
         for (int i = 0; i < 10_000; i++)
         {
-            using (Torch.NewDisposeScope())
+            using (Engine.NewDisposeScope())
             {
                 var loss = (x.MatMul(w).Tanh().Square()).Mean();
                 loss.Backward();
-                using (Torch.NoGrad()) w.Add_(w.Grad!, -1e-4);
+                using (Engine.NoGrad()) w.Add_(w.Grad!, -1e-4);
                 w.Grad = null;
             }
             if (i == 1000)
@@ -87,7 +87,7 @@ public class DisposeScopeTests
                 rssAfterWarmup = Process.GetCurrentProcess().WorkingSet64;
             }
         }
-        Assert.That(Torch.LiveTensorCount, Is.EqualTo(baseline));
+        Assert.That(Engine.LiveTensorCount, Is.EqualTo(baseline));
         GC.Collect();
         long growth = Process.GetCurrentProcess().WorkingSet64 - rssAfterWarmup;
         Assert.That(growth, Is.LessThan(20L << 20), $"RSS grew by {growth >> 20} MB after warm-up");

@@ -7,9 +7,9 @@ public class ErrorTests
     [Test]
     public void ShapeMismatchThrowsTorchExceptionWithLibtorchMessage()
     {
-        using var scope = Torch.NewDisposeScope();
-        var a = Torch.Ones([2, 3]);
-        var b = Torch.Ones([4, 5]);
+        using var scope = Engine.NewDisposeScope();
+        var a = Tensors.Ones([2, 3]);
+        var b = Tensors.Ones([4, 5]);
         var ex = Assert.Throws<TorchException>(() => a.MatMul(b))!;
         Assert.That(ex.Operation, Is.EqualTo("matmul"));
         Assert.That(ex.NativeMessage, Does.Contain("cannot be multiplied").Or.Contain("size mismatch").Or.Contain("shapes"));
@@ -23,33 +23,33 @@ public class ErrorTests
     [Test]
     public void UseAfterDisposeThrowsObjectDisposedException()
     {
-        var t = Torch.Ones([2]);
+        var t = Tensors.Ones([2]);
         t.Dispose();
         t.Dispose(); // idempotent
         Assert.That(t.IsDisposed, Is.True);
         Assert.Throws<ObjectDisposedException>(() => _ = t.Shape);
         Assert.Throws<ObjectDisposedException>(() => t.Sum());
-        using var other = Torch.Ones([2]);
+        using var other = Tensors.Ones([2]);
         Assert.Throws<ObjectDisposedException>(() => _ = other + t);
     }
 
     [Test]
     public void DTypeMismatchesAreClearErrors()
     {
-        using var scope = Torch.NewDisposeScope();
-        var ints = Torch.Arange(4);
+        using var scope = Engine.NewDisposeScope();
+        var ints = Tensors.Arange(4);
         var ex = Assert.Throws<InvalidOperationException>(() => ints.ToArray<float>())!;
         Assert.That(ex.Message, Does.Contain("Int64").And.Contain("Single"));
-        var te = Assert.Throws<TorchException>(() => Torch.Ones([2, 2]).MatMul(Torch.Ones([2, 2], DType.Float64)))!;
+        var te = Assert.Throws<TorchException>(() => Tensors.Ones([2, 2]).MatMul(Tensors.Ones([2, 2], DType.Float64)))!;
         Assert.That(te.NativeMessage, Does.Contain("Double").Or.Contain("dtype").Or.Contain("Float"));
-        Assert.Throws<ArgumentException>(() => Torch.FromArray(new float[] { 1, 2, 3 }, 2, 2));
-        Assert.Throws<TorchException>(() => F.CrossEntropy(Torch.Ones([2, 3]), Torch.Ones([2])), "float targets for class indices");
+        Assert.Throws<ArgumentException>(() => Tensors.FromArray(new float[] { 1, 2, 3 }, 2, 2));
+        Assert.Throws<TorchException>(() => F.CrossEntropy(Tensors.Ones([2, 3]), Tensors.Ones([2])), "float targets for class indices");
     }
 
     [Test]
     public void CudaTensorsWithoutCudaFailCleanly()
     {
         if (Trm.Torch.Cuda.CudaDevice.IsAvailable) Assert.Ignore("CUDA present");
-        Assert.Throws<TorchException>(() => Torch.Zeros([2], device: Device.Cuda()));
+        Assert.Throws<TorchException>(() => Tensors.Zeros([2], device: Device.Cuda()));
     }
 }

@@ -29,14 +29,14 @@ public class OptimizerTests
     [Test]
     public void AdamWMatchesClosedFormUpdateOverThreeSteps()
     {
-        using var scope = Torch.NewDisposeScope();
+        using var scope = Engine.NewDisposeScope();
         double[] init = { 1.0, -2.0, 0.5 };
         double[][] grads = { new[] { 0.1, -0.3, 2.0 }, new[] { -0.2, 0.1, 1.0 }, new[] { 0.05, 0.0, -4.0 } };
-        var p = Torch.FromArray((double[])init.Clone()).RequiresGrad_();
+        var p = Tensors.FromArray((double[])init.Clone()).RequiresGrad_();
         using var opt = new AdamW([p], lr: 0.01, beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0.1);
         foreach (var g in grads)
         {
-            p.Grad = Torch.FromArray(g);
+            p.Grad = Tensors.FromArray(g);
             opt.Step();
         }
         Assert.That(p.ToArray<double>(), Is.EqualTo(RefAdamW(init, grads, 0.01, 0.9, 0.99, 1e-8, 0.1)).Within(1e-12));
@@ -47,9 +47,9 @@ public class OptimizerTests
     [Test]
     public void MultiTensorAndPerTensorAdamWAgree()
     {
-        using var scope = Torch.NewDisposeScope();
+        using var scope = Engine.NewDisposeScope();
         using var g = new Generator(4);
-        Tensor[] MakeParams() => [Torch.Randn([3, 4], g).RequiresGrad_(), Torch.Randn([5], g).RequiresGrad_(), Torch.Randn([2], g).RequiresGrad_()];
+        Tensor[] MakeParams() => [Tensors.Randn([3, 4], g).RequiresGrad_(), Tensors.Randn([5], g).RequiresGrad_(), Tensors.Randn([2], g).RequiresGrad_()];
         var a = MakeParams();
         var b = a.Select(t => t.Detach().Clone().RequiresGrad_()).ToArray();
         using var loop = new AdamW(a, lr: 0.01, weightDecay: 0.1) { Implementation = AdamWImplementation.Loop };
@@ -59,7 +59,7 @@ public class OptimizerTests
             for (int i = 0; i < a.Length; i++)
             {
                 if (step == 1 && i == 2) { a[i].Grad = null; b[i].Grad = null; continue; } // uneven step counts
-                var grad = Torch.Randn(a[i].Shape, g);
+                var grad = Tensors.Randn(a[i].Shape, g);
                 a[i].Grad = grad;
                 b[i].Grad = grad.Clone();
             }
@@ -73,12 +73,12 @@ public class OptimizerTests
     [Test]
     public void ParamGroupsUseTheirOwnLearningRateAndDecay()
     {
-        using var scope = Torch.NewDisposeScope();
-        var a = Torch.FromArray(new double[] { 1 }).RequiresGrad_();
-        var b = Torch.FromArray(new double[] { 1 }).RequiresGrad_();
+        using var scope = Engine.NewDisposeScope();
+        var a = Tensors.FromArray(new double[] { 1 }).RequiresGrad_();
+        var b = Tensors.FromArray(new double[] { 1 }).RequiresGrad_();
         using var opt = new AdamW([new ParamGroup([a]), new ParamGroup([b], lr: 0.1, weightDecay: 0)], lr: 0.01, weightDecay: 0.5);
-        a.Grad = Torch.FromArray(new double[] { 1 });
-        b.Grad = Torch.FromArray(new double[] { 1 });
+        a.Grad = Tensors.FromArray(new double[] { 1 });
+        b.Grad = Tensors.FromArray(new double[] { 1 });
         opt.Step();
         Assert.That(a.Item<double>(), Is.EqualTo(RefAdamW([1], [[1]], 0.01, 0.9, 0.999, 1e-8, 0.5)[0]).Within(1e-12));
         Assert.That(b.Item<double>(), Is.EqualTo(RefAdamW([1], [[1]], 0.1, 0.9, 0.999, 1e-8, 0)[0]).Within(1e-12));
@@ -89,11 +89,11 @@ public class OptimizerTests
     [Test]
     public void ParametersWithoutGradientsAreSkipped()
     {
-        using var scope = Torch.NewDisposeScope();
-        var a = Torch.FromArray(new double[] { 1 }).RequiresGrad_();
-        var b = Torch.FromArray(new double[] { 1 }).RequiresGrad_();
+        using var scope = Engine.NewDisposeScope();
+        var a = Tensors.FromArray(new double[] { 1 }).RequiresGrad_();
+        var b = Tensors.FromArray(new double[] { 1 }).RequiresGrad_();
         using var opt = new AdamW([a, b], lr: 0.1, weightDecay: 0.5);
-        a.Grad = Torch.FromArray(new double[] { 1 });
+        a.Grad = Tensors.FromArray(new double[] { 1 });
         opt.Step();
         Assert.That(b.Item<double>(), Is.EqualTo(1), "no grad → untouched, not even decayed");
         Assert.That(opt.StateDict().Scalars["state.0.1.step"], Is.EqualTo(0));
@@ -102,39 +102,39 @@ public class OptimizerTests
     [Test]
     public void SgdWithMomentumMatchesHandComputedSteps()
     {
-        using var scope = Torch.NewDisposeScope();
-        var p = Torch.FromArray(new double[] { 1 }).RequiresGrad_();
+        using var scope = Engine.NewDisposeScope();
+        var p = Tensors.FromArray(new double[] { 1 }).RequiresGrad_();
         using var opt = new Sgd([p], lr: 0.1, momentum: 0.9, weightDecay: 0.01);
         // step 1: d = 2 + 0.01·1 = 2.01; buf = 2.01; p = 1 − 0.201 = 0.799
-        p.Grad = Torch.FromArray(new double[] { 2 });
+        p.Grad = Tensors.FromArray(new double[] { 2 });
         opt.Step();
         Assert.That(p.Item<double>(), Is.EqualTo(0.799).Within(1e-12));
         // step 2: d = 1 + 0.00799 = 1.00799; buf = 0.9·2.01 + 1.00799 = 2.81699; p = 0.799 − 0.281699
-        p.Grad = Torch.FromArray(new double[] { 1 });
+        p.Grad = Tensors.FromArray(new double[] { 1 });
         opt.Step();
         Assert.That(p.Item<double>(), Is.EqualTo(0.799 - 0.281699).Within(1e-12));
-        using var plain = new Sgd([Torch.FromArray(new double[] { 3 }).RequiresGrad_()], lr: 0.5);
+        using var plain = new Sgd([Tensors.FromArray(new double[] { 3 }).RequiresGrad_()], lr: 0.5);
         Assert.That(plain.StateDict().Tensors, Is.Empty);
     }
 
     [Test]
     public void StateDictRoundTripResumesExactly()
     {
-        using var scope = Torch.NewDisposeScope();
+        using var scope = Engine.NewDisposeScope();
         double[][] grads = { new[] { 0.3, -1 }, new[] { 0.2, 0.5 }, new[] { -0.7, 0.1 } };
-        var p1 = Torch.FromArray(new double[] { 1, 2 }).RequiresGrad_();
-        var p2 = Torch.FromArray(new double[] { 1, 2 }).RequiresGrad_();
+        var p1 = Tensors.FromArray(new double[] { 1, 2 }).RequiresGrad_();
+        var p2 = Tensors.FromArray(new double[] { 1, 2 }).RequiresGrad_();
         using var o1 = new AdamW([p1], lr: 0.05);
         using var o2 = new AdamW([p2], lr: 0.05);
         for (int i = 0; i < 2; i++)
         {
-            p1.Grad = Torch.FromArray(grads[i]);
+            p1.Grad = Tensors.FromArray(grads[i]);
             o1.Step();
         }
         o2.LoadStateDict(o1.StateDict());
-        using (Torch.NoGrad()) p2.CopyFrom_(p1);
-        p1.Grad = Torch.FromArray(grads[2]);
-        p2.Grad = Torch.FromArray(grads[2]);
+        using (Engine.NoGrad()) p2.CopyFrom_(p1);
+        p1.Grad = Tensors.FromArray(grads[2]);
+        p2.Grad = Tensors.FromArray(grads[2]);
         o1.Step();
         o2.Step();
         Assert.That(p2.ToArray<double>(), Is.EqualTo(p1.ToArray<double>()));
@@ -145,12 +145,12 @@ public class OptimizerTests
     [Test]
     public void ClipGradNormScalesToTheGlobalNorm()
     {
-        using var scope = Torch.NewDisposeScope();
-        var a = Torch.Zeros([2], requiresGrad: true);
-        var b = Torch.Zeros([1], requiresGrad: true);
-        var c = Torch.Zeros([1], requiresGrad: true); // no grad: skipped
-        a.Grad = Torch.FromArray(new float[] { 3, 4 });
-        b.Grad = Torch.FromArray(new float[] { 12 });
+        using var scope = Engine.NewDisposeScope();
+        var a = Tensors.Zeros([2], requiresGrad: true);
+        var b = Tensors.Zeros([1], requiresGrad: true);
+        var c = Tensors.Zeros([1], requiresGrad: true); // no grad: skipped
+        a.Grad = Tensors.FromArray(new float[] { 3, 4 });
+        b.Grad = Tensors.FromArray(new float[] { 12 });
         double norm = GradClip.ClipGradNorm_([a, b, c], 6.5);
         Assert.That(norm, Is.EqualTo(13).Within(1e-5));
         Assert.That(a.Grad!.ToArray<float>(), Is.EqualTo(new float[] { 1.5f, 2 }).Within(1e-5));
@@ -176,9 +176,9 @@ public class OptimizerTests
     [Test]
     public void ForEachLerpComputesAnEma()
     {
-        using var scope = Torch.NewDisposeScope();
-        var ema = Torch.Zeros([2]);
-        var w = Torch.FromArray(new float[] { 10, 20 });
+        using var scope = Engine.NewDisposeScope();
+        var ema = Tensors.Zeros([2]);
+        var w = Tensors.FromArray(new float[] { 10, 20 });
         ForEach.Lerp_([ema], [w], 0.1);
         Assert.That(ema.ToArray<float>(), Is.EqualTo(new float[] { 1, 2 }).Within(1e-6));
         ForEach.Copy_([ema], [w]);

@@ -31,18 +31,18 @@ public class ProcessGroupTests
     {
         var results = RunRanks(2, pg =>
         {
-            using var scope = Torch.NewDisposeScope();
+            using var scope = Engine.NewDisposeScope();
             float r = pg.Rank;
-            var a = Torch.FromArray(new[] { r + 1, 10 * (r + 1) });
-            var b = Torch.FromArray(new[] { 2 * r, 3 * r, 4 * r, 5 * r }, 2, 2).Transpose(0, 1); // non-contiguous
+            var a = Tensors.FromArray(new[] { r + 1, 10 * (r + 1) });
+            var b = Tensors.FromArray(new[] { 2 * r, 3 * r, 4 * r, 5 * r }, 2, 2).Transpose(0, 1); // non-contiguous
             pg.AllReduce_([a, b], ReduceOp.Sum);
-            var avg = Torch.FromArray(new[] { r });
+            var avg = Tensors.FromArray(new[] { r });
             pg.AllReduce_(avg, ReduceOp.Average);
-            var max = Torch.FromArray(new long[] { pg.Rank == 0 ? 5 : 7 });
+            var max = Tensors.FromArray(new long[] { pg.Rank == 0 ? 5 : 7 });
             pg.AllReduce_(max, ReduceOp.Max);
-            var bc = Torch.FromArray(new[] { r, r });
+            var bc = Tensors.FromArray(new[] { r, r });
             pg.Broadcast_(bc, root: 1);
-            var gathered = pg.AllGather(Torch.FromArray(new[] { r * 100 }));
+            var gathered = pg.AllGather(Tensors.FromArray(new[] { r * 100 }));
             pg.Barrier();
             return (a.ToArray<float>(), b.Contiguous().ToArray<float>(), avg.Item<float>(), max.Item<long>(), bc.ToArray<float>(),
                 gathered.SelectMany(t => t.ToArray<float>()).ToArray(), pg.WorldSize);
@@ -83,7 +83,7 @@ public class ProcessGroupTests
         try
         {
             using var pg = ProcessGroup.FromEnvironment(timeout: TimeSpan.FromSeconds(30));
-            using var t = Torch.FromArray(new float[] { 4 });
+            using var t = Tensors.FromArray(new float[] { 4 });
             pg.AllReduce_(t, ReduceOp.Average);
             Assert.That((pg.Rank, pg.WorldSize, t.Item<float>()), Is.EqualTo((0, 1, 4f)));
         }

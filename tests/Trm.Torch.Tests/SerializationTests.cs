@@ -25,20 +25,20 @@ public class SerializationTests
     [Test]
     public void SafeTensorsRoundTripsEveryDTypeAndMetadata()
     {
-        using var scope = Torch.NewDisposeScope();
+        using var scope = Engine.NewDisposeScope();
         var tensors = new Dictionary<string, Tensor>
         {
-            ["f32"] = Torch.FromArray(new float[] { 1.5f, -2, 3 }, 3, 1),
-            ["f64"] = Torch.FromArray(new double[] { Math.PI }),
-            ["bf16"] = Torch.FromArray(new float[] { 1, -0.5f }).To(DType.BFloat16),
-            ["f16"] = Torch.FromArray(new[] { (Half)0.25, (Half)8 }),
-            ["i64"] = Torch.FromArray(new long[] { long.MinValue, 5 }),
-            ["i32"] = Torch.FromArray(new[] { -7 }),
-            ["u8"] = Torch.FromArray(new byte[] { 0, 200, 255 }),
-            ["bool"] = Torch.FromArray(new[] { true, false, true }),
-            ["empty"] = Torch.Zeros([0, 4]),
-            ["scalar"] = Torch.Scalar(2.5),
-            ["view"] = Torch.Arange(6).Reshape(2, 3).Transpose(0, 1), // non-contiguous: written row-major
+            ["f32"] = Tensors.FromArray(new float[] { 1.5f, -2, 3 }, 3, 1),
+            ["f64"] = Tensors.FromArray(new double[] { Math.PI }),
+            ["bf16"] = Tensors.FromArray(new float[] { 1, -0.5f }).To(DType.BFloat16),
+            ["f16"] = Tensors.FromArray(new[] { (Half)0.25, (Half)8 }),
+            ["i64"] = Tensors.FromArray(new long[] { long.MinValue, 5 }),
+            ["i32"] = Tensors.FromArray(new[] { -7 }),
+            ["u8"] = Tensors.FromArray(new byte[] { 0, 200, 255 }),
+            ["bool"] = Tensors.FromArray(new[] { true, false, true }),
+            ["empty"] = Tensors.Zeros([0, 4]),
+            ["scalar"] = Tensors.Scalar(2.5),
+            ["view"] = Tensors.Arange(6).Reshape(2, 3).Transpose(0, 1), // non-contiguous: written row-major
         };
         string path = Path.Combine(_dir, "all.safetensors");
         SafeTensors.Save(path, tensors, new Dictionary<string, string> { ["format"] = "pt", ["note"] = "héllo" });
@@ -122,9 +122,9 @@ public class SerializationTests
     [Test]
     public void MalformedFilesNameTheFileAndTensor()
     {
-        using var scope = Torch.NewDisposeScope();
+        using var scope = Engine.NewDisposeScope();
         string path = Path.Combine(_dir, "ok.safetensors");
-        SafeTensors.Save(path, new Dictionary<string, Tensor> { ["w"] = Torch.Ones([4, 4]) });
+        SafeTensors.Save(path, new Dictionary<string, Tensor> { ["w"] = Tensors.Ones([4, 4]) });
         byte[] bytes = File.ReadAllBytes(path);
         string truncated = Path.Combine(_dir, "truncated.safetensors");
         File.WriteAllBytes(truncated, bytes[..^10]);
@@ -141,7 +141,7 @@ public class SerializationTests
     [Test]
     public void ModuleStateDictSurvivesASafeTensorsRoundTrip()
     {
-        using var scope = Torch.NewDisposeScope();
+        using var scope = Engine.NewDisposeScope();
         using var g = new Generator(9);
         using var a = new Trm.Torch.Nn.Linear(3, 2, generator: g);
         using var b = new Trm.Torch.Nn.Linear(3, 2);
@@ -189,7 +189,7 @@ public class SerializationTests
             Assert.That(managed["w"].ToArray<float>(), Is.EqualTo(new[] { 1f, 2f }));
             Assert.That(native["w"].Equal(managed["w"]), Is.True);
             // libtorch 1.13 maps collections.OrderedDict to None, so a real state_dict needs the managed reader there.
-            if (Torch.Version.StartsWith("1.", StringComparison.Ordinal))
+            if (Engine.Version.StartsWith("1.", StringComparison.Ordinal))
                 Assert.Throws<TorchException>(() => TorchSave.LoadNative(DataFile("torch_save_state_dict.pt")));
         }
         finally

@@ -38,11 +38,11 @@ internal static class Benchmarks
             fc1.To(cuda);
             fc2.To(cuda);
             using var opt = new AdamW(fc1.Parameters().Concat(fc2.Parameters()), lr: 1e-4);
-            using var x = Torch.Randn([256, 1024], g).To(cuda);
-            using var y = Torch.RandInt(0, 1024, [256], g).To(cuda);
+            using var x = Tensors.Randn([256, 1024], g).To(cuda);
+            using var y = Tensors.RandInt(0, 1024, [256], g).To(cuda);
             report.Timings.Add(Time("MLP training step (eager)", () =>
             {
-                using var s = Torch.NewDisposeScope();
+                using var s = Engine.NewDisposeScope();
                 var loss = F.CrossEntropy(fc2.Forward(fc1.Forward(x).Relu()), y);
                 opt.ZeroGrad();
                 loss.Backward();
@@ -50,12 +50,12 @@ internal static class Benchmarks
             }));
 
             // 2. The same MLP forward in inference: eager vs a replayed CUDA graph.
-            using var input = Torch.Randn([256, 1024], g).To(cuda);
-            using var output = Torch.Zeros([256, 1024], device: cuda);
+            using var input = Tensors.Randn([256, 1024], g).To(cuda);
+            using var output = Tensors.Zeros([256, 1024], device: cuda);
             void Forward()
             {
-                using var s = Torch.NewDisposeScope();
-                using var ng = Torch.NoGrad();
+                using var s = Engine.NewDisposeScope();
+                using var ng = Engine.NoGrad();
                 output.CopyFrom_(fc2.Forward(fc1.Forward(input).Relu()));
             }
             report.Timings.Add(Time("MLP forward (eager)", Forward));
@@ -65,12 +65,12 @@ internal static class Benchmarks
         }
 
         // 3. Small-op chain (launch-bound): 20 elementwise ops on [64, 512], eager vs graph.
-        using (var a = Torch.Randn([64, 512], g).To(cuda))
-        using (var o = Torch.Zeros([64, 512], device: cuda))
+        using (var a = Tensors.Randn([64, 512], g).To(cuda))
+        using (var o = Tensors.Zeros([64, 512], device: cuda))
         {
             void Chain()
             {
-                using var s = Torch.NewDisposeScope();
+                using var s = Engine.NewDisposeScope();
                 var t = a;
                 for (int i = 0; i < 10; i++) t = (t * 0.5 + 1).Tanh();
                 o.CopyFrom_(t);
@@ -82,13 +82,13 @@ internal static class Benchmarks
         }
 
         // 4. Causal attention forward + backward, bf16 autocast ([8, 8, 256, 64]).
-        using (var q = Torch.Randn([8, 8, 256, 64], g).To(cuda).RequiresGrad_())
-        using (var k = Torch.Randn([8, 8, 256, 64], g).To(cuda).RequiresGrad_())
-        using (var v = Torch.Randn([8, 8, 256, 64], g).To(cuda).RequiresGrad_())
+        using (var q = Tensors.Randn([8, 8, 256, 64], g).To(cuda).RequiresGrad_())
+        using (var k = Tensors.Randn([8, 8, 256, 64], g).To(cuda).RequiresGrad_())
+        using (var v = Tensors.Randn([8, 8, 256, 64], g).To(cuda).RequiresGrad_())
         {
             report.Timings.Add(Time("causal SDPA fwd+bwd (bf16 autocast)", () =>
             {
-                using var s = Torch.NewDisposeScope();
+                using var s = Engine.NewDisposeScope();
                 using (Autocast.Enter(DType.BFloat16))
                 {
                     var outp = F.ScaledDotProductAttention(q, k, v, isCausal: true);

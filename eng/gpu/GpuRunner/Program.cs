@@ -11,12 +11,12 @@ var report = new Report();
 if (args.Length == 1 && args[0] == "--cpu")
 {
     // Smoke test of a published runner on a machine without a GPU: the device-independent checks on the CPU.
-    report.Info("libtorch", Torch.Version);
+    report.Info("libtorch", Engine.Version);
     Checks.RunAll(report, Device.Cpu);
     report.Print();
     return report.Failed == 0 ? 0 : 1;
 }
-report.Info("libtorch", Torch.Version);
+report.Info("libtorch", Engine.Version);
 report.Info("CUDA compiled", CudaDevice.IsCompiled.ToString());
 report.Info("CUDA devices", CudaDevice.IsCompiled ? CudaDevice.DeviceCount.ToString() : "0");
 if (!CudaDevice.IsAvailable)

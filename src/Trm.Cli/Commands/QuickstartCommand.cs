@@ -83,7 +83,7 @@ public static class QuickstartCommand
     internal static int Run(QuickstartOptions o, CancellationToken cancellationToken)
     {
         var total = Stopwatch.StartNew();
-        if (o.Threads is { } n) Torch.Torch.SetNumThreads(n);
+        if (o.Threads is { } n) Engine.SetNumThreads(n);
         AnsiConsole.MarkupLine("[bold]Trm.Sdk quickstart[/]: easy Sudoku with a Tiny Recursive Model on CPU");
 
         // 1. Data.

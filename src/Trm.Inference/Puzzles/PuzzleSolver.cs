@@ -138,18 +138,18 @@ public sealed class PuzzleSolver : IDisposable
         for (var r = 0; r < rows; r++) ids[r] = puzzleIdentifiers?[r] ?? 0;
 
         var results = new PuzzleSolution?[rows];
-        using var noGrad = Torch.Torch.NoGrad();
-        using var scope = Torch.Torch.NewDisposeScope();
+        using var noGrad = Engine.NoGrad();
+        using var scope = Engine.NewDisposeScope();
         _model.Eval();
-        var inputsTensor = Torch.Torch.FromArray(flat, rows, seqLen).To(Device);
-        using var batch = new TrmBatch(inputsTensor, Torch.Torch.Full([rows, seqLen], -100, DType.Int64, Device), Torch.Torch.FromArray(ids, rows).To(Device));
+        var inputsTensor = Tensors.FromArray(flat, rows, seqLen).To(Device);
+        using var batch = new TrmBatch(inputsTensor, Tensors.Full([rows, seqLen], -100, DType.Int64, Device), Tensors.FromArray(ids, rows).To(Device));
         var carry = _model.InitialCarry(batch);
         try
         {
             for (var step = 1; step <= Config.HaltMaxSteps; step++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                using var stepScope = Torch.Torch.NewDisposeScope();
+                using var stepScope = Engine.NewDisposeScope();
                 var (next, outputs) = _model.Forward(carry, batch);
                 carry.Dispose();
                 carry = next;

@@ -29,7 +29,7 @@ internal sealed class Attention : Module
     /// <param name="rope">Rotary tables, or null without RoPE.</param>
     public Tensor Forward(Tensor x, RotaryEmbedding? rope)
     {
-        using var scope = Torch.Torch.NewDisposeScope(); // temporaries die on return
+        using var scope = Engine.NewDisposeScope(); // temporaries die on return
         long batch = x.Size(0), seq = x.Size(1);
         var qkv = _qkv.Forward(x).View(batch, seq, 3L * _numHeads, _headDim);
         var query = qkv.Narrow(2, 0, _numHeads);

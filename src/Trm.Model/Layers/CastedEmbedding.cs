@@ -14,7 +14,7 @@ internal sealed class CastedEmbedding : Module
     public CastedEmbedding(long numEmbeddings, long embeddingDim, double initStd, DType castTo, Generator? generator)
     {
         _castTo = castTo;
-        EmbeddingWeight = Torch.Torch.Empty([numEmbeddings, embeddingDim]);
+        EmbeddingWeight = Tensors.Empty([numEmbeddings, embeddingDim]);
         TruncatedNormal.Init_(EmbeddingWeight, initStd, generator);
         EmbeddingWeight.RequiresGrad = true;
         RegisterParameter("embedding_weight", EmbeddingWeight);

@@ -11,13 +11,13 @@ internal sealed class CastedLinear : Module
 {
     public CastedLinear(long inFeatures, long outFeatures, bool bias, Generator? generator)
     {
-        Weight = Torch.Torch.Empty([outFeatures, inFeatures]);
+        Weight = Tensors.Empty([outFeatures, inFeatures]);
         TruncatedNormal.Init_(Weight, 1.0 / Math.Sqrt(inFeatures), generator);
         Weight.RequiresGrad = true;
         RegisterParameter("weight", Weight);
         if (bias)
         {
-            Bias = Torch.Torch.Zeros([outFeatures], requiresGrad: true);
+            Bias = Tensors.Zeros([outFeatures], requiresGrad: true);
             RegisterParameter("bias", Bias);
         }
     }

@@ -25,7 +25,7 @@ public sealed class CastedSparseEmbedding : Module
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(embeddingDim);
         _castTo = castTo;
         EmbeddingDim = embeddingDim;
-        Weights = RegisterBuffer("weights", Torch.Torch.Zeros([numEmbeddings, embeddingDim]));
+        Weights = RegisterBuffer("weights", Tensors.Zeros([numEmbeddings, embeddingDim]));
         if (batchSize is { } rows)
         {
             AllocateLocal(rows, Weights.Device);
@@ -68,7 +68,7 @@ public sealed class CastedSparseEmbedding : Module
             AllocateLocal(rows, Weights.Device);
         }
 
-        using (Torch.Torch.NoGrad())
+        using (Engine.NoGrad())
         {
             LocalWeights!.CopyFrom_(Weights.IndexSelect(0, index));
             LocalIds!.CopyFrom_(ids.DType == DType.Int32 ? ids : ids.To(DType.Int32));
@@ -94,9 +94,9 @@ public sealed class CastedSparseEmbedding : Module
     {
         LocalWeights?.Dispose();
         LocalIds?.Dispose();
-        var local = Torch.Torch.Zeros([rows, EmbeddingDim], DType.Float32, device, requiresGrad: true);
+        var local = Tensors.Zeros([rows, EmbeddingDim], DType.Float32, device, requiresGrad: true);
         local.DetachFromDisposeScope();
-        var localIds = Torch.Torch.Zeros([rows], DType.Int32, device);
+        var localIds = Tensors.Zeros([rows], DType.Int32, device);
         localIds.DetachFromDisposeScope();
         LocalWeights = local;
         LocalIds = localIds;

@@ -31,8 +31,8 @@ internal sealed class RotaryEmbedding : Module
             }
         }
 
-        Cos = RegisterBuffer("cos_cached", Torch.Torch.FromArray(cos, maxPositions, headDim), persistent: false);
-        Sin = RegisterBuffer("sin_cached", Torch.Torch.FromArray(sin, maxPositions, headDim), persistent: false);
+        Cos = RegisterBuffer("cos_cached", Tensors.FromArray(cos, maxPositions, headDim), persistent: false);
+        Sin = RegisterBuffer("sin_cached", Tensors.FromArray(sin, maxPositions, headDim), persistent: false);
     }
 
     public Tensor Cos { get; }
@@ -42,7 +42,7 @@ internal sealed class RotaryEmbedding : Module
     /// <summary>Rotates queries or keys laid out [B, S, heads, headDim]; computed in float32, returned in x's dtype.</summary>
     public Tensor Apply(Tensor x)
     {
-        using var scope = Torch.Torch.NewDisposeScope(); // temporaries die on return
+        using var scope = Engine.NewDisposeScope(); // temporaries die on return
         var xf = Casting.To(x, Cos.DType);
         var rotated = xf * Cos.Unsqueeze(-2) + RotateHalf(xf) * Sin.Unsqueeze(-2);
         return scope.MoveToOuter(Casting.To(rotated, x.DType));
@@ -51,6 +51,6 @@ internal sealed class RotaryEmbedding : Module
     private static Tensor RotateHalf(Tensor x)
     {
         var halves = x.Chunk(2, -1);
-        return Torch.Torch.Cat([-halves[1], halves[0]], -1);
+        return Tensors.Cat([-halves[1], halves[0]], -1);
     }
 }

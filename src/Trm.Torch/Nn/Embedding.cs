@@ -8,7 +8,7 @@ public sealed class Embedding : Module<Tensor, Tensor>
     {
         NumEmbeddings = numEmbeddings;
         EmbeddingDim = embeddingDim;
-        Weight = RegisterParameter("weight", Torch.Randn([numEmbeddings, embeddingDim], generator));
+        Weight = RegisterParameter("weight", Tensors.Randn([numEmbeddings, embeddingDim], generator));
     }
 
     /// <summary>Number of rows.</summary>

@@ -9,11 +9,11 @@ public static class Init
     public static Tensor TruncNormal_(Tensor t, double std, double a = -2, double b = 2, Generator? generator = null)
     {
         if (!(a < b)) throw new ArgumentException($"truncation bounds must satisfy a < b, got a={a}, b={b}");
-        using var scope = Torch.NewDisposeScope();
-        using var noGrad = Torch.NoGrad();
+        using var scope = Engine.NewDisposeScope();
+        using var noGrad = Engine.NoGrad();
         double lo = NormalCdf(a), hi = NormalCdf(b);
         // u ~ U(2lo−1, 2hi−1); erfinv(u)·√2 is a standard normal truncated to [a, b].
-        var u = Torch.Empty(t.Shape, DType.Float64).Uniform_(2 * lo - 1, 2 * hi - 1, generator);
+        var u = Tensors.Empty(t.Shape, DType.Float64).Uniform_(2 * lo - 1, 2 * hi - 1, generator);
         var z = (u.Erfinv() * (Math.Sqrt(2) * std)).Clamp(a * std, b * std);
         t.CopyFrom_(z);
         return t;
@@ -22,28 +22,28 @@ public static class Init
     /// <summary>Fills with N(mean, std²).</summary>
     public static Tensor Normal_(Tensor t, double mean = 0, double std = 1, Generator? generator = null)
     {
-        using var noGrad = Torch.NoGrad();
+        using var noGrad = Engine.NoGrad();
         return t.Normal_(mean, std, generator);
     }
 
     /// <summary>Fills with U(from, to).</summary>
     public static Tensor Uniform_(Tensor t, double from = 0, double to = 1, Generator? generator = null)
     {
-        using var noGrad = Torch.NoGrad();
+        using var noGrad = Engine.NoGrad();
         return t.Uniform_(from, to, generator);
     }
 
     /// <summary>Fills with zeros.</summary>
     public static Tensor Zeros_(Tensor t)
     {
-        using var noGrad = Torch.NoGrad();
+        using var noGrad = Engine.NoGrad();
         return t.Zero_();
     }
 
     /// <summary>Fills with ones.</summary>
     public static Tensor Ones_(Tensor t)
     {
-        using var noGrad = Torch.NoGrad();
+        using var noGrad = Engine.NoGrad();
         return t.Fill_(1);
     }
 

@@ -9,12 +9,12 @@ public sealed class Linear : Module<Tensor, Tensor>
         InFeatures = inFeatures;
         OutFeatures = outFeatures;
         double bound = 1.0 / Math.Sqrt(inFeatures);
-        Weight = RegisterParameter("weight", Torch.Empty([outFeatures, inFeatures]));
-        using (Torch.NoGrad()) Weight.Uniform_(-bound, bound, generator);
+        Weight = RegisterParameter("weight", Tensors.Empty([outFeatures, inFeatures]));
+        using (Engine.NoGrad()) Weight.Uniform_(-bound, bound, generator);
         if (bias)
         {
-            Bias = RegisterParameter("bias", Torch.Empty([outFeatures]));
-            using (Torch.NoGrad()) Bias.Uniform_(-bound, bound, generator);
+            Bias = RegisterParameter("bias", Tensors.Empty([outFeatures]));
+            using (Engine.NoGrad()) Bias.Uniform_(-bound, bound, generator);
         }
     }
 

@@ -124,7 +124,7 @@ public abstract class Module : IDisposable
         if (strict && unexpected.Count > 0) problems.Add("unexpected keys: " + string.Join(", ", unexpected));
         if (problems.Count > 0)
             throw new ArgumentException($"Error loading state dict into {GetType().Name}: {string.Join(". ", problems)}.", nameof(stateDict));
-        using (Torch.NoGrad())
+        using (Engine.NoGrad())
         {
             foreach (var (key, target) in own)
                 if (stateDict.TryGetValue(key, out Tensor? src)) target.CopyFrom_(src);
@@ -161,8 +161,8 @@ public abstract class Module : IDisposable
 
     private Module Apply(Func<Tensor, Tensor> convert, bool floatOnly)
     {
-        using var scope = Torch.NewDisposeScope();
-        using var noGrad = Torch.NoGrad();
+        using var scope = Engine.NewDisposeScope();
+        using var noGrad = Engine.NoGrad();
         foreach (var t in Parameters().Concat(NamedBuffers().Select(b => b.Value)))
         {
             if (floatOnly && !t.DType.IsFloatingPoint()) continue;

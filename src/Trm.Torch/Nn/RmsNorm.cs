@@ -7,7 +7,7 @@ public sealed class RmsNorm : Module<Tensor, Tensor>
     public RmsNorm(long dim, double eps = 1e-6)
     {
         Eps = eps;
-        Weight = RegisterParameter("weight", Torch.Ones([dim]));
+        Weight = RegisterParameter("weight", Tensors.Ones([dim]));
     }
 
     /// <summary>Added to the mean square before the square root.</summary>

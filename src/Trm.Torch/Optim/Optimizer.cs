@@ -68,7 +68,7 @@ public abstract unsafe class Optimizer : IDisposable
             for (int i = 0; i < list.Length; i++)
             {
                 if (list[i] is not null) continue;
-                using (Torch.NoGrad()) list[i] = Torch.ZerosLike(group.Parameters[i]).DetachFromDisposeScope();
+                using (Engine.NoGrad()) list[i] = Tensors.ZerosLike(group.Parameters[i]).DetachFromDisposeScope();
             }
         }
     }
@@ -141,7 +141,7 @@ public abstract unsafe class Optimizer : IDisposable
                     }
                     if (!src.Shape.SequenceEqual(target.Shape))
                         throw new ArgumentException($"optimizer state '{key}' has shape [{string.Join(", ", src.Shape)}], the parameter has [{string.Join(", ", target.Shape)}]", nameof(state));
-                    using (Torch.NoGrad()) target.CopyFrom_(src);
+                    using (Engine.NoGrad()) target.CopyFrom_(src);
                 }
             }
         }

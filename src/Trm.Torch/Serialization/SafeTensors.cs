@@ -111,7 +111,7 @@ public static class SafeTensors
     private static unsafe void WriteData(Stream stream, Tensor t, long size)
     {
         if (size == 0) return;
-        using var scope = Torch.NewDisposeScope();
+        using var scope = Engine.NewDisposeScope();
         Tensor cpu = t.Device.Type == DeviceType.Cpu ? t.Contiguous() : t.To(Device.Cpu).Contiguous();
         byte* p = (byte*)Native.NativeMethods.Check(Native.NativeMethods.trm_tensor_data_ptr(cpu.Handle), "data_ptr");
         for (long done = 0; done < size;)
@@ -182,7 +182,7 @@ public static class SafeTensors
                     if (end > dataLength)
                         throw Bad(path, $"tensor '{prop.Name}': data_offsets end {end} is past the data section ({dataLength} bytes)");
                     var bytes = new ReadOnlySpan<byte>(basePtr + dataStart + begin, checked((int)(end - begin)));
-                    tensors[prop.Name] = Torch.FromBytes(bytes, dtype, shape, device).DetachFromDisposeScope();
+                    tensors[prop.Name] = Tensors.FromBytes(bytes, dtype, shape, device).DetachFromDisposeScope();
                 }
             }
         }

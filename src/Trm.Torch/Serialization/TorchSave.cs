@@ -55,7 +55,7 @@ public static class TorchSave
 
             var storages = new Dictionary<string, Tensor>();
             var result = new Dictionary<string, Tensor>();
-            using var scope = Torch.NewDisposeScope();
+            using var scope = Engine.NewDisposeScope();
             try
             {
                 foreach (var (name, r) in refs)
@@ -66,7 +66,7 @@ public static class TorchSave
                             ?? throw new InvalidDataException($"{path}: storage record data/{r.Storage.Key} of tensor '{name}' is missing");
                         byte[] bytes = ReadEntry(entry);
                         long numel = bytes.Length / r.Storage.DType.ElementSize();
-                        storage = Torch.FromBytes(bytes.AsSpan(0, checked((int)(numel * r.Storage.DType.ElementSize()))), r.Storage.DType, [numel]);
+                        storage = Tensors.FromBytes(bytes.AsSpan(0, checked((int)(numel * r.Storage.DType.ElementSize()))), r.Storage.DType, [numel]);
                         storages[r.Storage.Key] = storage;
                     }
                     Tensor t = storage.AsStrided(r.Size, r.Stride, r.Offset).DetachFromDisposeScope();

@@ -63,7 +63,7 @@ internal static class TrainingCheckpoint
             var carry = head.InitialCarry(batch);
             try
             {
-                using var noGrad = Torch.Torch.NoGrad();
+                using var noGrad = Engine.NoGrad();
                 foreach (var (name, target) in CarryTensors(carry))
                 {
                     var source = t[name];

@@ -18,12 +18,12 @@ internal static class PuzzleEvaluator
         test.Restore(PuzzleIteratorState.Start);
         try
         {
-            using var noGrad = Torch.Torch.NoGrad();
+            using var noGrad = Engine.NoGrad();
             foreach (var batch in test.EnumerateBatches(cancellationToken))
             {
                 if (maxExamples is { } cap && seen >= cap) break;
                 seen += batch.LocalValidRows;
-                using var scope = Torch.Torch.NewDisposeScope();
+                using var scope = Engine.NewDisposeScope();
                 using var trmBatch = PuzzleTensors.ToTrmBatch(batch, device);
                 var carry = head.InitialCarry(trmBatch);
                 var rows = batch.BatchSize;

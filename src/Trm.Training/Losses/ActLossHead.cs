@@ -1,7 +1,8 @@
 using Trm.Model;
 using Trm.Torch;
 using Trm.Torch.Nn;
-using static Trm.Torch.Torch;
+using static Trm.Torch.Tensors;
+using static Trm.Torch.Engine;
 
 namespace Trm.Training.Losses;
 

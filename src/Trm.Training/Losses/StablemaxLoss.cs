@@ -1,5 +1,6 @@
 using Trm.Torch;
-using static Trm.Torch.Torch;
+using static Trm.Torch.Tensors;
+using static Trm.Torch.Engine;
 
 namespace Trm.Training.Losses;
 

@@ -22,13 +22,13 @@ public sealed class AdamWOptimizer(IEnumerable<Tensor> parameters, double beta1 
     {
         var biasCorrection1 = 1 - Math.Pow(Beta1, step);
         var biasCorrection2Sqrt = Math.Sqrt(1 - Math.Pow(Beta2, step));
-        using var noGrad = Torch.Torch.NoGrad();
+        using var noGrad = Engine.NoGrad();
         for (var i = 0; i < parameters.Count; i++)
         {
             var p = parameters[i];
             var g = p.Grad;
             if (g is null) continue;
-            using var scope = Torch.Torch.NewDisposeScope();
+            using var scope = Engine.NewDisposeScope();
             if (WeightDecay != 0) p.Mul_(1 - lr * WeightDecay);
             expAvg[i].Lerp_(g, 1 - Beta1);
             expAvgSq[i].Mul_(Beta2).Add_(g.Square(), 1 - Beta2);

@@ -20,7 +20,7 @@ public sealed class ExponentialMovingAverage : IDisposable
         ArgumentNullException.ThrowIfNull(module);
         if (rate is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(rate), rate, "must be in (0, 1)");
         Rate = rate;
-        using var noGrad = Torch.Torch.NoGrad();
+        using var noGrad = Engine.NoGrad();
         foreach (var (name, p) in module.NamedParameters())
         {
             if (!p.RequiresGrad) continue;
@@ -37,7 +37,7 @@ public sealed class ExponentialMovingAverage : IDisposable
     /// <summary>Folds the current parameters into the average.</summary>
     public void Update()
     {
-        using var noGrad = Torch.Torch.NoGrad();
+        using var noGrad = Engine.NoGrad();
         foreach (var (_, p, shadow) in _entries)
         {
             shadow.Mul_(Rate).Add_(p, 1 - Rate);
@@ -48,7 +48,7 @@ public sealed class ExponentialMovingAverage : IDisposable
     public IDisposable Apply()
     {
         var backups = new List<Tensor>(_entries.Count);
-        using (Torch.Torch.NoGrad())
+        using (Engine.NoGrad())
         {
             foreach (var (_, p, shadow) in _entries)
             {
@@ -64,7 +64,7 @@ public sealed class ExponentialMovingAverage : IDisposable
     /// <exception cref="InvalidDataException">A name is missing or a shape differs.</exception>
     public void Load(IReadOnlyDictionary<string, Tensor> shadow)
     {
-        using var noGrad = Torch.Torch.NoGrad();
+        using var noGrad = Engine.NoGrad();
         foreach (var (name, _, target) in _entries)
         {
             MomentOptimizer.CopyChecked(shadow, name, target);
@@ -86,7 +86,7 @@ public sealed class ExponentialMovingAverage : IDisposable
         {
             if (_done) return;
             _done = true;
-            using (Torch.Torch.NoGrad())
+            using (Engine.NoGrad())
             {
                 for (var i = 0; i < backups.Count; i++)
                 {

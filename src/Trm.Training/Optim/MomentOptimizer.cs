@@ -30,11 +30,11 @@ public abstract class MomentOptimizer : IDisposable
         WeightDecay = weightDecay;
         _expAvg = new Tensor[_parameters.Count];
         _expAvgSq = new Tensor[_parameters.Count];
-        using var noGrad = Torch.Torch.NoGrad();
+        using var noGrad = Engine.NoGrad();
         for (var i = 0; i < _parameters.Count; i++)
         {
-            _expAvg[i] = Torch.Torch.ZerosLike(_parameters[i]).DetachFromDisposeScope();
-            _expAvgSq[i] = Torch.Torch.ZerosLike(_parameters[i]).DetachFromDisposeScope();
+            _expAvg[i] = Tensors.ZerosLike(_parameters[i]).DetachFromDisposeScope();
+            _expAvgSq[i] = Tensors.ZerosLike(_parameters[i]).DetachFromDisposeScope();
         }
     }
 
@@ -72,7 +72,7 @@ public abstract class MomentOptimizer : IDisposable
     /// <summary>Clears the gradients of every parameter.</summary>
     public void ZeroGrad()
     {
-        using var scope = Torch.Torch.NewDisposeScope();
+        using var scope = Engine.NewDisposeScope();
         foreach (var p in _parameters)
         {
             p.Grad?.Zero_();
@@ -98,7 +98,7 @@ public abstract class MomentOptimizer : IDisposable
     public void SetState(IReadOnlyDictionary<string, Tensor> tensors, long step)
     {
         ArgumentNullException.ThrowIfNull(tensors);
-        using var noGrad = Torch.Torch.NoGrad();
+        using var noGrad = Engine.NoGrad();
         for (var i = 0; i < _parameters.Count; i++)
         {
             CopyChecked(tensors, $"exp_avg.{i}", _expAvg[i]);

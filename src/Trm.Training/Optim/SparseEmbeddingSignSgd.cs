@@ -27,8 +27,8 @@ public static class SparseEmbeddingSignSgd
             throw new ArgumentException($"shapes do not match: weights [{string.Join(", ", weights.Shape)}], grad [{string.Join(", ", localGrad.Shape)}], ids [{string.Join(", ", localIds.Shape)}]");
         }
 
-        using var noGrad = Torch.Torch.NoGrad();
-        using var scope = Torch.Torch.NewDisposeScope();
+        using var noGrad = Engine.NoGrad();
+        using var scope = Engine.NewDisposeScope();
 
         // Distinct ids (sorted, as torch.unique) and each row's position among them, computed on the host: B is small.
         var ids = localIds.To(Device.Cpu).To(DType.Int64).ToArray<long>();
@@ -36,9 +36,9 @@ public static class SparseEmbeddingSignSgd
         var inverse = ids.Select(id => (long)Array.BinarySearch(unique, id)).ToArray();
         var dim = weights.Size(1);
         var device = weights.Device;
-        var uniqueIds = Torch.Torch.FromArray(unique, unique.Length).To(device);
-        var rowIndex = Torch.Torch.FromArray(inverse, inverse.Length).To(device).Unsqueeze(-1).Expand(inverse.Length, dim);
-        var summed = Torch.Torch.Zeros([unique.Length, dim], localGrad.DType, device).ScatterAdd(0, rowIndex, localGrad);
+        var uniqueIds = Tensors.FromArray(unique, unique.Length).To(device);
+        var rowIndex = Tensors.FromArray(inverse, inverse.Length).To(device).Unsqueeze(-1).Expand(inverse.Length, dim);
+        var summed = Tensors.Zeros([unique.Length, dim], localGrad.DType, device).ScatterAdd(0, rowIndex, localGrad);
 
         var rows = weights.IndexSelect(0, uniqueIds);
         var updated = rows * (1 - lr * weightDecay) - summed.Sign().To(rows.DType) * lr;

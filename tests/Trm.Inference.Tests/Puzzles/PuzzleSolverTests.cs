@@ -30,7 +30,7 @@ public sealed class PuzzleSolverTests
     private static TrmModel NewModel(double qHaltBias)
     {
         var model = new TrmModel(TrmConfig.FromReferenceJson(ConfigJson) with { ForwardDType = DType.Float32 }, new Generator(11));
-        using (Torch.Torch.NoGrad())
+        using (Engine.NoGrad())
         {
             model.StateDict()["inner.q_head.bias"].Fill_(qHaltBias);
         }
@@ -47,10 +47,10 @@ public sealed class PuzzleSolverTests
     /// <summary>The model's own answer after <paramref name="steps"/> evaluation ACT steps.</summary>
     private static int[] DirectAnswer(TrmModel model, int[] puzzle, int steps)
     {
-        using var scope = Torch.Torch.NewDisposeScope();
-        using var noGrad = Torch.Torch.NoGrad();
-        using var batch = new TrmBatch(Torch.Torch.FromArray(puzzle.Select(x => (long)x).ToArray(), 1, 81),
-            Torch.Torch.Full([1, 81], -100, DType.Int64), Torch.Torch.Zeros([1], DType.Int64));
+        using var scope = Engine.NewDisposeScope();
+        using var noGrad = Engine.NoGrad();
+        using var batch = new TrmBatch(Tensors.FromArray(puzzle.Select(x => (long)x).ToArray(), 1, 81),
+            Tensors.Full([1, 81], -100, DType.Int64), Tensors.Zeros([1], DType.Int64));
         var carry = model.InitialCarry(batch);
         TrmOutputs? outputs = null;
         for (var i = 0; i < steps; i++)

@@ -11,15 +11,15 @@ public sealed class OptimizerTests
     /// <summary>A parameter whose gradient is set to <paramref name="grad"/> by back-propagating sum(p · grad).</summary>
     private static void SetGrad(Tensor p, double[] grad)
     {
-        using var scope = Torch.Torch.NewDisposeScope();
+        using var scope = Engine.NewDisposeScope();
         p.Grad?.Zero_();
-        var g = Torch.Torch.FromArray(grad.Select(x => (float)x).ToArray(), grad.Length);
+        var g = Tensors.FromArray(grad.Select(x => (float)x).ToArray(), grad.Length);
         (p * g).Sum().Backward();
     }
 
     private static Tensor Parameter()
     {
-        var p = Torch.Torch.FromArray(Start.Select(x => (float)x).ToArray(), Start.Length);
+        var p = Tensors.FromArray(Start.Select(x => (float)x).ToArray(), Start.Length);
         p.RequiresGrad = true;
         return p;
     }
@@ -88,7 +88,7 @@ public sealed class OptimizerTests
         SetGrad(a, Grads[0]);
         optA.Step(0.1);
         var (tensors, step) = optA.GetState();
-        using (Torch.Torch.NoGrad()) b.CopyFrom_(a);
+        using (Engine.NoGrad()) b.CopyFrom_(a);
         optB.SetState(tensors, step);
         SetGrad(a, Grads[1]);
         SetGrad(b, Grads[1]);
@@ -96,7 +96,7 @@ public sealed class OptimizerTests
         optB.Step(0.1);
         Assert.That(b.Detach().ToArray<float>(), Is.EqualTo(a.Detach().ToArray<float>()));
 
-        using var wrong = Torch.Torch.Zeros([5]);
+        using var wrong = Tensors.Zeros([5]);
         var e = Assert.Throws<InvalidDataException>(() => optB.SetState(new Dictionary<string, Tensor> { ["exp_avg.0"] = wrong, ["exp_avg_sq.0"] = wrong }, 1))!;
         Assert.That(e.Message, Does.Contain("'exp_avg.0' has shape [5], expected [4]"));
     }
@@ -115,9 +115,9 @@ public sealed class OptimizerTests
     {
         // Table of 4 ids × 2; the batch gathered ids 1, 3, 1 (id 1 twice: its gradients add up before the sign).
         float[] table = [1, 2, 3, 4, 5, 6, 7, 8];
-        using var weights = Torch.Torch.FromArray(table, 4, 2);
-        using var grad = Torch.Torch.FromArray(new float[] { 0.5f, -0.1f, -2f, 0f, -0.7f, 0.3f }, 3, 2);
-        using var ids = Torch.Torch.FromArray(new[] { 1, 3, 1 }, 3);
+        using var weights = Tensors.FromArray(table, 4, 2);
+        using var grad = Tensors.FromArray(new float[] { 0.5f, -0.1f, -2f, 0f, -0.7f, 0.3f }, 3, 2);
+        using var ids = Tensors.FromArray(new[] { 1, 3, 1 }, 3);
         const double lr = 0.1, wd = 0.5;
         SparseEmbeddingSignSgd.Step(weights, grad, ids, lr, wd);
         var decay = 1 - lr * wd;
@@ -137,9 +137,9 @@ public sealed class OptimizerTests
     {
         using var module = new Probe();
         using var ema = new ExponentialMovingAverage(module, rate: 0.9);
-        using (Torch.Torch.NoGrad()) module.Weight.Fill_(1.0);
+        using (Engine.NoGrad()) module.Weight.Fill_(1.0);
         ema.Update(); // 0.9·0 + 0.1·1
-        using (Torch.Torch.NoGrad()) module.Weight.Fill_(3.0);
+        using (Engine.NoGrad()) module.Weight.Fill_(3.0);
         ema.Update(); // 0.9·0.1 + 0.1·3
         Assert.That(ema.Shadow["weight"].ToArray<float>(), Is.All.EqualTo(0.39f).Within(1e-6));
         using (ema.Apply())
@@ -153,7 +153,7 @@ public sealed class OptimizerTests
     {
         public Probe()
         {
-            Weight = RegisterParameter("weight", Torch.Torch.Zeros([2, 3], requiresGrad: true));
+            Weight = RegisterParameter("weight", Tensors.Zeros([2, 3], requiresGrad: true));
         }
 
         public Tensor Weight { get; }

@@ -15,7 +15,7 @@ public sealed class TrainerTests
     {
         _root = Path.Combine(Path.GetTempPath(), $"trm-trainer-{Guid.NewGuid():N}");
         Directory.CreateDirectory(_root);
-        Torch.Torch.SetNumThreads(2);
+        Engine.SetNumThreads(2);
     }
 
     [TearDown]
@@ -173,6 +173,6 @@ public sealed class TrainerTests
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        return Torch.Torch.LiveTensorCount;
+        return Engine.LiveTensorCount;
     }
 }
