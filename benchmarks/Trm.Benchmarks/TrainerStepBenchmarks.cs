@@ -1,3 +1,4 @@
+using Trm.Model;
 using BenchmarkDotNet.Attributes;
 using Trm.Data.Puzzles.Sudoku;
 using Trm.Torch;
@@ -55,11 +56,11 @@ public class TrainerStepBenchmarks
             Device = cuda ? "cuda" : "cpu",
             GlobalBatchSize = cuda ? 768 : 32,
             Arch = cuda
-                ? new ArchConfig { MlpT = Setup.EndsWith("mlp_t", StringComparison.Ordinal), PosEncodings = Setup.EndsWith("mlp_t", StringComparison.Ordinal) ? "none" : "rope" }
-                : new ArchConfig
+                ? new TrmConfig { MlpT = Setup.EndsWith("mlp_t", StringComparison.Ordinal), PosEncodings = Setup.EndsWith("mlp_t", StringComparison.Ordinal) ? PositionEncoding.None : PositionEncoding.Rope }
+                : new TrmConfig
                 {
-                    HiddenSize = 64, NumHeads = 4, Expansion = 2, LLayers = 1, HCycles = 2, LCycles = 2, MlpT = true, PosEncodings = "none",
-                    PuzzleEmbNdim = 0, HaltMaxSteps = 4, ForwardDtype = "float32",
+                    HiddenSize = 64, NumHeads = 4, Expansion = 2, LLayers = 1, HCycles = 2, LCycles = 2, MlpT = true, PosEncodings = PositionEncoding.None,
+                    PuzzleEmbNdim = 0, HaltMaxSteps = 4, ForwardDType = DType.Float32,
                 },
         };
         _trainer = Trainer.CreateBuilder().WithConfig(config).WithMetricsFile(null).Build();

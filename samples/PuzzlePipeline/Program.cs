@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Trm.Data.Puzzles;
 using Trm.Data.Puzzles.Sudoku;
 using Trm.Inference.Puzzles;
+using Trm.Model;
 using Trm.Training;
 
 var steps = args.Length > 0 ? int.Parse(args[0]) : 2000;
@@ -21,7 +22,7 @@ using var trainer = Trainer.CreateBuilder()
     .WithArchitecture(a => a with
     {
         HiddenSize = 64, NumHeads = 4, Expansion = 2, LLayers = 1, HCycles = 2, LCycles = 2,
-        MlpT = true, PosEncodings = "none", PuzzleEmbNdim = 0, HaltMaxSteps = 4, ForwardDtype = "float32",
+        MlpT = true, PosEncodings = PositionEncoding.None, PuzzleEmbNdim = 0, HaltMaxSteps = 4,
     })
     .WithOptimizer(lr: 1e-3, weightDecay: 0.1)
     .WithSchedule(warmupSteps: 100, minRatio: 0.1)

@@ -1,298 +1,211 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Trm.Model.Configuration;
 using Trm.Torch;
 
 namespace Trm.Model;
 
 /// <summary>
-/// Hyper-parameters of a Tiny Recursive Model with adaptive computation time — the options of the reference's
-/// <c>TinyRecursiveReasoningModel_ACTV1Config</c> (same meaning, PascalCase names). Call <see cref="Validate"/>
-/// (the model does) before use.
+/// Hyper-parameters of a Tiny Recursive Model with adaptive computation time — the only model configuration in the SDK.
+/// Same options and defaults as the reference's <c>config/arch/trm.yaml</c> (PascalCase names here; the reference's
+/// snake_case names map both ways through <see cref="Options"/>, <see cref="FromReferenceJson"/> and
+/// <see cref="ToReferenceJson"/>). The data-shape options (<see cref="VocabSize"/>, <see cref="SeqLen"/>,
+/// <see cref="NumPuzzleIdentifiers"/>, <see cref="BatchSize"/>) come from the dataset: the trainer fills them.
+/// Call <see cref="Validate"/> (the model does) before use.
 /// </summary>
 public sealed record TrmConfig
 {
     /// <summary>Rows of the puzzle-embedding scratch buffer (the reference's <c>batch_size</c>); <c>null</c> sizes it from the first training batch.</summary>
     public int? BatchSize { get; init; }
 
-    /// <summary>Number of token ids (inputs and outputs share it).</summary>
-    public required int VocabSize { get; init; }
+    /// <summary>Number of token ids (inputs and outputs share it); from the dataset.</summary>
+    public int VocabSize { get; init; }
 
-    /// <summary>Tokens per example, without the puzzle-embedding prefix.</summary>
-    public required int SeqLen { get; init; }
+    /// <summary>Tokens per example, without the puzzle-embedding prefix; from the dataset.</summary>
+    public int SeqLen { get; init; }
 
-    /// <summary>Width of the latent states and of every layer.</summary>
+    /// <summary>Width of the latent states and of every layer (<c>hidden_size</c>, default 512).</summary>
     public int HiddenSize { get; init; } = 512;
 
-    /// <summary>Attention heads (head size = <see cref="HiddenSize"/> / <see cref="NumHeads"/>).</summary>
+    /// <summary>Attention heads (<c>num_heads</c>, default 8; head size = <see cref="HiddenSize"/> / <see cref="NumHeads"/>).</summary>
     public int NumHeads { get; init; } = 8;
 
-    /// <summary>SwiGLU expansion factor; the inner width is round(expansion·width·2/3) rounded up to a multiple of 256.</summary>
+    /// <summary>SwiGLU expansion factor (<c>expansion</c>, default 4); the inner width is round(expansion·width·2/3) rounded up to a multiple of 256.</summary>
     public double Expansion { get; init; } = 4;
 
-    /// <summary>Blocks in the single shared reasoning stack (<c>L_layers</c>).</summary>
+    /// <summary>Blocks in the single shared reasoning stack (<c>L_layers</c>, default 2).</summary>
     public int LLayers { get; init; } = 2;
 
-    /// <summary>Outer recursion cycles per ACT step (<c>H_cycles</c>); only the last one carries gradients.</summary>
+    /// <summary>Outer recursion cycles per ACT step (<c>H_cycles</c>, default 3); only the last one carries gradients.</summary>
     public int HCycles { get; init; } = 3;
 
-    /// <summary>Latent (z) updates per outer cycle (<c>L_cycles</c>).</summary>
+    /// <summary>Latent (z) updates per outer cycle (<c>L_cycles</c>, default 6).</summary>
     public int LCycles { get; init; } = 6;
 
-    /// <summary>Position encoding.</summary>
+    /// <summary>Position encoding (<c>pos_encodings</c>, default RoPE).</summary>
     public PositionEncoding PosEncodings { get; init; } = PositionEncoding.Rope;
 
-    /// <summary>RoPE base frequency.</summary>
+    /// <summary>RoPE base frequency (<c>rope_theta</c>, default 10000).</summary>
     public double RopeTheta { get; init; } = 10000.0;
 
-    /// <summary>Replace self-attention by a SwiGLU over the sequence axis (<c>mlp_t</c>).</summary>
+    /// <summary>Replace self-attention by a SwiGLU over the sequence axis (<c>mlp_t</c>, default false).</summary>
     public bool MlpT { get; init; }
 
-    /// <summary>Width of one puzzle embedding (0 disables puzzle embeddings).</summary>
-    public int PuzzleEmbNdim { get; init; }
+    /// <summary>Width of one puzzle embedding (<c>puzzle_emb_ndim</c>); <see langword="null"/> (the default) means <see cref="HiddenSize"/>, as the reference's <c>${.hidden_size}</c>; 0 disables puzzle embeddings.</summary>
+    public int? PuzzleEmbNdim { get; init; }
 
-    /// <summary>Prefix positions holding the puzzle embedding; 0 means ceil(<see cref="PuzzleEmbNdim"/> / <see cref="HiddenSize"/>).</summary>
+    /// <summary>Prefix positions holding the puzzle embedding (<c>puzzle_emb_len</c>, default 16); 0 means ceil(width / <see cref="HiddenSize"/>).</summary>
     public int PuzzleEmbLen { get; init; } = 16;
 
-    /// <summary>Rows of the puzzle-embedding table (distinct puzzle identifiers, including the blank id 0).</summary>
+    /// <summary>Rows of the puzzle-embedding table (distinct puzzle identifiers, including the blank id 0); from the dataset.</summary>
     public int NumPuzzleIdentifiers { get; init; } = 1;
 
-    /// <summary>Maximum ACT steps per example; evaluation always runs all of them.</summary>
+    /// <summary>Maximum ACT steps per example (<c>halt_max_steps</c>, default 16); evaluation always runs all of them.</summary>
     public int HaltMaxSteps { get; init; } = 16;
 
-    /// <summary>Probability that a training example gets a random minimum number of steps (exploration).</summary>
+    /// <summary>Probability that a training example gets a random minimum number of steps (<c>halt_exploration_prob</c>, default 0.1).</summary>
     public double HaltExplorationProb { get; init; } = 0.1;
 
-    /// <summary>Halt on sigmoid(q_halt) alone (<c>true</c>, the paper's choice) instead of q_halt &gt; q_continue with a bootstrapped continue target.</summary>
+    /// <summary>Halt on sigmoid(q_halt) alone (<c>no_ACT_continue</c>, default true, the paper's choice) instead of q_halt &gt; q_continue with a bootstrapped continue target.</summary>
     public bool NoActContinue { get; init; } = true;
 
-    /// <summary>Dtype of activations and latent states (the reference's <c>forward_dtype</c>): <see cref="DType.BFloat16"/> on CUDA, <see cref="DType.Float32"/> on CPU.</summary>
-    public DType ForwardDType { get; init; } = DType.Float32;
+    /// <summary>
+    /// Dtype of activations and latent states on CUDA (<c>forward_dtype</c>, default bfloat16 as the reference). CPU runs
+    /// float32: <see cref="ForDevice"/> resolves it for a device.
+    /// </summary>
+    public DType ForwardDType { get; init; } = DType.BFloat16;
 
-    /// <summary>Causal self-attention (for language modelling); the puzzle model is bidirectional.</summary>
+    /// <summary>Causal self-attention (<c>causal</c>, for language modelling); the puzzle model is bidirectional.</summary>
     public bool Causal { get; init; }
 
-    /// <summary>Epsilon of the weightless RMSNorm.</summary>
+    /// <summary>Epsilon of the weightless RMSNorm (<c>rms_norm_eps</c>, default 1e-5).</summary>
     public double RmsNormEps { get; init; } = 1e-5;
+
+    /// <summary>The puzzle-embedding width in effect: <see cref="PuzzleEmbNdim"/>, or <see cref="HiddenSize"/> when unset.</summary>
+    public int EffectivePuzzleEmbNdim => PuzzleEmbNdim ?? HiddenSize;
+
+    /// <summary>The options with their reference names (<c>H_cycles</c> ↔ <see cref="HCycles"/>), in the reference's order.</summary>
+    public static IReadOnlyList<ConfigOption> Options { get; } = ConfigOption.For<TrmConfig>(
+    [
+        ("batch_size", nameof(BatchSize)), ("seq_len", nameof(SeqLen)), ("vocab_size", nameof(VocabSize)),
+        ("puzzle_emb_ndim", nameof(PuzzleEmbNdim)), ("puzzle_emb_len", nameof(PuzzleEmbLen)), ("num_puzzle_identifiers", nameof(NumPuzzleIdentifiers)),
+        ("H_cycles", nameof(HCycles)), ("L_cycles", nameof(LCycles)), ("L_layers", nameof(LLayers)),
+        ("hidden_size", nameof(HiddenSize)), ("expansion", nameof(Expansion)), ("num_heads", nameof(NumHeads)),
+        ("pos_encodings", nameof(PosEncodings)), ("rms_norm_eps", nameof(RmsNormEps)), ("rope_theta", nameof(RopeTheta)),
+        ("halt_max_steps", nameof(HaltMaxSteps)), ("halt_exploration_prob", nameof(HaltExplorationProb)),
+        ("forward_dtype", nameof(ForwardDType)), ("mlp_t", nameof(MlpT)), ("no_ACT_continue", nameof(NoActContinue)), ("causal", nameof(Causal)),
+    ], "batch_size", "seq_len", "vocab_size", "num_puzzle_identifiers");
+
+    /// <summary>This configuration with the forward dtype in effect on <paramref name="device"/> (float32 on CPU) and the scratch batch unset.</summary>
+    /// <param name="device">The device the model will run on.</param>
+    public TrmConfig ForDevice(Device device) => this with { ForwardDType = device.Type == DeviceType.Cuda ? ForwardDType : DType.Float32 };
 
     /// <summary>Positions before the tokens that hold the puzzle embedding (0 when puzzle embeddings are off).</summary>
     public int PuzzleEmbPositions =>
-        PuzzleEmbNdim == 0 ? 0 : PuzzleEmbLen == 0 ? (PuzzleEmbNdim + HiddenSize - 1) / HiddenSize : PuzzleEmbLen;
+        EffectivePuzzleEmbNdim == 0 ? 0 : PuzzleEmbLen == 0 ? (EffectivePuzzleEmbNdim + HiddenSize - 1) / HiddenSize : PuzzleEmbLen;
 
     /// <summary>Length of the latent states: <see cref="SeqLen"/> + <see cref="PuzzleEmbPositions"/>.</summary>
     public int TotalSeqLen => SeqLen + PuzzleEmbPositions;
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
-    public void Validate()
+    /// <summary>
+    /// Throws <see cref="TrmConfigException"/> naming the first invalid option by its reference name (and property name).
+    /// The one place the model's options are validated.
+    /// </summary>
+    /// <param name="requireDataShape">Also require the data-shape options (vocabulary, sequence length), which a training configuration leaves to the dataset.</param>
+    public void Validate(bool requireDataShape = true)
     {
-        Require(VocabSize > 0, nameof(VocabSize), "must be positive", VocabSize);
-        Require(SeqLen > 0, nameof(SeqLen), "must be positive", SeqLen);
-        Require(HiddenSize > 0, nameof(HiddenSize), "must be positive", HiddenSize);
-        Require(NumHeads > 0, nameof(NumHeads), "must be positive", NumHeads);
-        Require(MlpT || HiddenSize % NumHeads == 0, nameof(HiddenSize), $"must be divisible by NumHeads ({NumHeads})", HiddenSize);
-        Require(MlpT || PosEncodings != PositionEncoding.Rope || HiddenSize / NumHeads % 2 == 0,
-            nameof(NumHeads), "must leave an even head size for RoPE", NumHeads);
-        Require(Expansion > 0 && double.IsFinite(Expansion), nameof(Expansion), "must be positive", Expansion);
-        Require(LLayers > 0, nameof(LLayers), "must be positive", LLayers);
-        Require(HCycles > 0, nameof(HCycles), "must be positive", HCycles);
-        Require(LCycles > 0, nameof(LCycles), "must be positive", LCycles);
-        Require(RopeTheta > 0, nameof(RopeTheta), "must be positive", RopeTheta);
-        Require(PuzzleEmbNdim >= 0, nameof(PuzzleEmbNdim), "must not be negative", PuzzleEmbNdim);
-        Require(PuzzleEmbLen >= 0, nameof(PuzzleEmbLen), "must not be negative", PuzzleEmbLen);
-        Require(PuzzleEmbNdim <= PuzzleEmbPositions * HiddenSize, nameof(PuzzleEmbNdim),
-            $"must fit in PuzzleEmbLen × HiddenSize = {PuzzleEmbPositions * HiddenSize}", PuzzleEmbNdim);
-        Require(PuzzleEmbNdim == 0 || NumPuzzleIdentifiers > 0, nameof(NumPuzzleIdentifiers), "must be positive", NumPuzzleIdentifiers);
-        Require(HaltMaxSteps > 0, nameof(HaltMaxSteps), "must be positive", HaltMaxSteps);
-        Require(HaltExplorationProb is >= 0 and <= 1, nameof(HaltExplorationProb), "must be in [0, 1]", HaltExplorationProb);
-        Require(ForwardDType is DType.Float32 or DType.BFloat16 or DType.Float16 or DType.Float64,
-            nameof(ForwardDType), "must be a floating-point dtype", ForwardDType);
-        Require(RmsNormEps > 0, nameof(RmsNormEps), "must be positive", RmsNormEps);
-        Require(BatchSize is null or > 0, nameof(BatchSize), "must be positive when set", BatchSize);
+        if (requireDataShape)
+        {
+            Require(VocabSize > 0, "vocab_size", "must be positive", VocabSize);
+            Require(SeqLen > 0, "seq_len", "must be positive", SeqLen);
+            Require(NumPuzzleIdentifiers > 0 || EffectivePuzzleEmbNdim == 0, "num_puzzle_identifiers", "must be positive", NumPuzzleIdentifiers);
+        }
+        Require(HiddenSize > 0, "hidden_size", "must be positive", HiddenSize);
+        Require(NumHeads > 0, "num_heads", "must be positive", NumHeads);
+        Require(MlpT || HiddenSize % NumHeads == 0, "num_heads", $"must divide hidden_size ({HiddenSize})", NumHeads);
+        Require(MlpT || PosEncodings != PositionEncoding.Rope || HiddenSize / NumHeads % 2 == 0, "num_heads", "must leave an even head size for RoPE", NumHeads);
+        Require(Expansion > 0 && double.IsFinite(Expansion), "expansion", "must be positive", Expansion);
+        Require(LLayers > 0, "L_layers", "must be positive", LLayers);
+        Require(HCycles > 0, "H_cycles", "must be positive", HCycles);
+        Require(LCycles > 0, "L_cycles", "must be positive", LCycles);
+        Require(RopeTheta > 0, "rope_theta", "must be positive", RopeTheta);
+        Require(PuzzleEmbNdim is null or >= 0, "puzzle_emb_ndim", "must not be negative", PuzzleEmbNdim);
+        Require(PuzzleEmbLen >= 0, "puzzle_emb_len", "must not be negative", PuzzleEmbLen);
+        Require(EffectivePuzzleEmbNdim <= PuzzleEmbPositions * HiddenSize, "puzzle_emb_ndim",
+            $"must fit in puzzle_emb_len × hidden_size = {PuzzleEmbPositions * HiddenSize}", EffectivePuzzleEmbNdim);
+        Require(HaltMaxSteps > 0, "halt_max_steps", "must be positive", HaltMaxSteps);
+        Require(HaltExplorationProb is >= 0 and <= 1, "halt_exploration_prob", "must be in [0, 1]", HaltExplorationProb);
+        Require(ForwardDType is DType.Float32 or DType.BFloat16 or DType.Float16 or DType.Float64, "forward_dtype", "must be a floating-point dtype", ForwardDType);
+        Require(RmsNormEps > 0, "rms_norm_eps", "must be positive", RmsNormEps);
+        Require(BatchSize is null or > 0, "batch_size", "must be positive when set", BatchSize);
+        Require(!(Causal && MlpT), "mlp_t", "cannot be combined with causal: the token-mixing MLP lets every position see future tokens", MlpT);
     }
 
-    private static void Require(bool ok, string field, string rule, object? value)
+    private static void Require(bool ok, string key, string rule, object? value)
     {
         if (!ok)
         {
-            throw new ArgumentException(
-                string.Create(CultureInfo.InvariantCulture, $"TrmConfig.{field} {rule} (got {value})."), field);
+            var property = Options.First(o => o.Name == key).PropertyName;
+            throw new TrmConfigException(key, string.Create(CultureInfo.InvariantCulture, $"{rule} (TrmConfig.{property}, got {FormatValue(value)})"));
         }
     }
 
+    private static string FormatValue(object? value) => value switch
+    {
+        null => "null",
+        Enum e => ConfigValue.Spell(e),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
+
     /// <summary>
     /// Reads a reference architecture config (the JSON of <c>TinyRecursiveReasoningModel_ACTV1Config</c>, e.g.
-    /// <c>{"seq_len": 81, "hidden_size": 512, "mlp_t": true, "pos_encodings": "none", ...}</c>). Keys the model does
-    /// not use (<c>H_layers</c>, <c>name</c>, <c>loss</c>, ...) are ignored, as the reference does; missing keys keep
-    /// the reference's defaults (<c>forward_dtype</c> bfloat16 included).
+    /// <c>{"seq_len": 81, "hidden_size": 512, "mlp_t": true, "pos_encodings": "none", ...}</c>), as stored in our
+    /// checkpoints' <c>trm_config</c>. Keys the model does not use (<c>H_layers</c>, <c>name</c>, <c>loss</c>, ...) are
+    /// ignored, as the reference does; missing keys keep this type's defaults (the reference's).
     /// </summary>
     /// <param name="json">The JSON object.</param>
     /// <returns>The validated configuration.</returns>
-    /// <exception cref="ArgumentException">A key has a value of the wrong kind, or the result is invalid.</exception>
+    /// <exception cref="TrmConfigException">A key has a value of the wrong kind, or the result is invalid.</exception>
     public static TrmConfig FromReferenceJson(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
-        using var doc = JsonDocument.Parse(json);
-        var root = doc.RootElement;
-        if (root.ValueKind != JsonValueKind.Object)
+        JsonObject root;
+        try
         {
-            throw new ArgumentException("TRM reference config: expected a JSON object.", nameof(json));
+            root = JsonNode.Parse(json) as JsonObject ?? throw new TrmConfigException("$", "expected a JSON object", "TRM reference config");
         }
-
-        var config = new TrmConfig
+        catch (JsonException e)
         {
-            BatchSize = OptInt(root, "batch_size"),
-            VocabSize = OptInt(root, "vocab_size") ?? throw Missing("vocab_size"),
-            SeqLen = OptInt(root, "seq_len") ?? throw Missing("seq_len"),
-            ForwardDType = DType.BFloat16,
-        };
-        config = config with
+            throw new TrmConfigException("$", $"not valid JSON: {e.Message}", "TRM reference config", e);
+        }
+        var config = new TrmConfig();
+        foreach (var option in Options)
         {
-            HiddenSize = OptInt(root, "hidden_size") ?? config.HiddenSize,
-            NumHeads = OptInt(root, "num_heads") ?? config.NumHeads,
-            Expansion = OptDouble(root, "expansion") ?? config.Expansion,
-            LLayers = OptInt(root, "L_layers") ?? config.LLayers,
-            HCycles = OptInt(root, "H_cycles") ?? config.HCycles,
-            LCycles = OptInt(root, "L_cycles") ?? config.LCycles,
-            PosEncodings = OptString(root, "pos_encodings") is { } pos ? ParsePositions(pos) : config.PosEncodings,
-            RopeTheta = OptDouble(root, "rope_theta") ?? config.RopeTheta,
-            MlpT = OptBool(root, "mlp_t") ?? config.MlpT,
-            PuzzleEmbNdim = OptInt(root, "puzzle_emb_ndim") ?? 0,
-            PuzzleEmbLen = OptInt(root, "puzzle_emb_len") ?? config.PuzzleEmbLen,
-            NumPuzzleIdentifiers = OptInt(root, "num_puzzle_identifiers") ?? config.NumPuzzleIdentifiers,
-            HaltMaxSteps = OptInt(root, "halt_max_steps") ?? config.HaltMaxSteps,
-            HaltExplorationProb = OptDouble(root, "halt_exploration_prob") ?? config.HaltExplorationProb,
-            NoActContinue = OptBool(root, "no_ACT_continue") ?? config.NoActContinue,
-            ForwardDType = OptString(root, "forward_dtype") is { } dt ? ParseDType(dt) : config.ForwardDType,
-            Causal = OptBool(root, "causal") ?? false,
-            RmsNormEps = OptDouble(root, "rms_norm_eps") ?? config.RmsNormEps,
-        };
+            if (root.TryGetPropertyValue(option.Name, out var node))
+            {
+                config = option.With(config, ConfigValue.FromJson(node, option.ValueType, option.AllowsNull, option.Name, "TRM reference config"));
+            }
+        }
         config.Validate();
         return config;
     }
 
     /// <summary>
     /// This configuration as the reference's architecture JSON (snake_case keys, <c>H_layers</c> 0), readable by
-    /// <see cref="FromReferenceJson"/> and by the reference's config class; suitable as checkpoint metadata.
+    /// <see cref="FromReferenceJson"/> and by the reference's config class; stored as checkpoint metadata.
     /// </summary>
     public string ToReferenceJson()
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream))
+        var node = new JsonObject();
+        foreach (var option in Options)
         {
-            w.WriteStartObject();
-            if (BatchSize is { } batch)
-            {
-                w.WriteNumber("batch_size", batch);
-            }
-
-            w.WriteNumber("seq_len", SeqLen);
-            w.WriteNumber("vocab_size", VocabSize);
-            w.WriteNumber("puzzle_emb_ndim", PuzzleEmbNdim);
-            w.WriteNumber("puzzle_emb_len", PuzzleEmbLen);
-            w.WriteNumber("num_puzzle_identifiers", NumPuzzleIdentifiers);
-            w.WriteNumber("H_cycles", HCycles);
-            w.WriteNumber("L_cycles", LCycles);
-            w.WriteNumber("H_layers", 0);
-            w.WriteNumber("L_layers", LLayers);
-            w.WriteNumber("hidden_size", HiddenSize);
-            w.WriteNumber("expansion", Expansion);
-            w.WriteNumber("num_heads", NumHeads);
-            w.WriteString("pos_encodings", PosEncodings.ToString().ToLowerInvariant());
-            w.WriteNumber("rms_norm_eps", RmsNormEps);
-            w.WriteNumber("rope_theta", RopeTheta);
-            w.WriteNumber("halt_max_steps", HaltMaxSteps);
-            w.WriteNumber("halt_exploration_prob", HaltExplorationProb);
-            w.WriteString("forward_dtype", ForwardDType switch
-            {
-                DType.BFloat16 => "bfloat16",
-                DType.Float16 => "float16",
-                DType.Float64 => "float64",
-                _ => "float32",
-            });
-            w.WriteBoolean("mlp_t", MlpT);
-            w.WriteBoolean("no_ACT_continue", NoActContinue);
-            w.WriteBoolean("causal", Causal);
-            w.WriteEndObject();
+            var value = option.Name == "puzzle_emb_ndim" ? EffectivePuzzleEmbNdim : option.Get(this);
+            if (value is null) continue;
+            node[option.Name] = ConfigValue.ToJson(value);
         }
-
-        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+        node["H_layers"] = 0;
+        return node.ToJsonString();
     }
-
-    private static ArgumentException Missing(string key) =>
-        new($"TRM reference config: required key '{key}' is missing.", nameof(key));
-
-    private static JsonElement? Find(JsonElement root, string key) =>
-        root.TryGetProperty(key, out var v) && v.ValueKind != JsonValueKind.Null ? v : null;
-
-    private static int? OptInt(JsonElement root, string key)
-    {
-        if (Find(root, key) is not { } v)
-        {
-            return null;
-        }
-
-        if (v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out var d) && d == Math.Floor(d) && Math.Abs(d) <= int.MaxValue)
-        {
-            return (int)d;
-        }
-
-        throw WrongKind(key, "an integer", v);
-    }
-
-    private static double? OptDouble(JsonElement root, string key)
-    {
-        if (Find(root, key) is not { } v)
-        {
-            return null;
-        }
-
-        return v.ValueKind == JsonValueKind.Number ? v.GetDouble() : throw WrongKind(key, "a number", v);
-    }
-
-    private static bool? OptBool(JsonElement root, string key)
-    {
-        if (Find(root, key) is not { } v)
-        {
-            return null;
-        }
-
-        return v.ValueKind switch
-        {
-            JsonValueKind.True => true,
-            JsonValueKind.False => false,
-            _ => throw WrongKind(key, "true or false", v),
-        };
-    }
-
-    private static string? OptString(JsonElement root, string key)
-    {
-        if (Find(root, key) is not { } v)
-        {
-            return null;
-        }
-
-        return v.ValueKind == JsonValueKind.String ? v.GetString() : throw WrongKind(key, "a string", v);
-    }
-
-    private static ArgumentException WrongKind(string key, string expected, JsonElement v) =>
-        new($"TRM reference config: key '{key}' must be {expected} (got {v.GetRawText()}).", nameof(key));
-
-    /// <summary>Parses <c>rope</c>, <c>learned</c> or <c>none</c> (case-insensitive).</summary>
-    /// <param name="value">The reference spelling.</param>
-    /// <returns>The encoding.</returns>
-    public static PositionEncoding ParsePositions(string value) => value.Trim().ToLowerInvariant() switch
-    {
-        "rope" => PositionEncoding.Rope,
-        "learned" => PositionEncoding.Learned,
-        "none" or "" => PositionEncoding.None,
-        _ => throw new ArgumentException($"TrmConfig.PosEncodings: unknown position encoding '{value}' (expected rope, learned or none).", nameof(value)),
-    };
-
-    private static DType ParseDType(string value) => value.Trim().ToLowerInvariant() switch
-    {
-        "float32" or "float" => DType.Float32,
-        "bfloat16" => DType.BFloat16,
-        "float16" or "half" => DType.Float16,
-        "float64" or "double" => DType.Float64,
-        _ => throw new ArgumentException($"TrmConfig.ForwardDType: unknown forward_dtype '{value}'.", nameof(value)),
-    };
 }

@@ -38,10 +38,10 @@ internal sealed class TrmInner : Module
         _embedTokens = RegisterModule("embed_tokens", new CastedEmbedding(config.VocabSize, config.HiddenSize, embedStd, dtype, generator));
         _lmHead = RegisterModule("lm_head", new CastedLinear(config.HiddenSize, config.VocabSize, bias: false, generator));
         _qHead = RegisterModule("q_head", new CastedLinear(config.HiddenSize, 2, bias: true, generator));
-        if (config.PuzzleEmbNdim > 0)
+        if (config.EffectivePuzzleEmbNdim > 0)
         {
             PuzzleEmbedding = RegisterModule("puzzle_emb",
-                new CastedSparseEmbedding(config.NumPuzzleIdentifiers, config.PuzzleEmbNdim, config.BatchSize, dtype));
+                new CastedSparseEmbedding(config.NumPuzzleIdentifiers, config.EffectivePuzzleEmbNdim, config.BatchSize, dtype));
         }
 
         if (config.PosEncodings == PositionEncoding.Rope && !config.MlpT)

@@ -32,7 +32,7 @@ public sealed class TrmModel : Module
     /// <summary>The configuration the model was built with.</summary>
     public TrmConfig Config { get; }
 
-    /// <summary>The sparse puzzle-embedding table, or null when <see cref="TrmConfig.PuzzleEmbNdim"/> is 0.</summary>
+    /// <summary>The sparse puzzle-embedding table, or null when <see cref="TrmConfig.EffectivePuzzleEmbNdim"/> is 0.</summary>
     public CastedSparseEmbedding? PuzzleEmbedding => _inner.PuzzleEmbedding;
 
     /// <summary>

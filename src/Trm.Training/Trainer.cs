@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Trm.Data.Puzzles;
 using Trm.Model;
+using Trm.Model.Configuration;
 using Trm.Torch;
 using Trm.Torch.Serialization;
 using Trm.Training.Checkpoints;
@@ -71,7 +72,7 @@ public sealed class Trainer : IDisposable
         {
             foreach (var p in _parameters) p.RequiresGrad = false;
         }
-        else if (Config.Optimizer == "adamw")
+        else if (Config.Optimizer == OptimizerKind.AdamW)
         {
             _optimizer = new AdamWOptimizer(_parameters, Config.Beta1, Config.Beta2, Config.AdamEps, Config.WeightDecay);
         }
@@ -317,7 +318,7 @@ public sealed class Trainer : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var directory = Path.Combine(CheckpointRoot, CheckpointDirectory.StepFolderName(Step));
-        var modelJson = ModelConfigFactory.ToReferenceJson(ModelConfig);
+        var modelJson = ModelConfig.ToReferenceJson();
         var metadata = new Dictionary<string, string>
         {
             ["format"] = "trm",
@@ -344,7 +345,7 @@ public sealed class Trainer : IDisposable
             if (optimizerTensors.Count > 0)
             {
                 SafeTensors.Save(Path.Combine(temp, TrainingCheckpoint.OptimizerFile), optimizerTensors,
-                    new Dictionary<string, string> { ["optimizer"] = Config.Optimizer, ["step"] = optimizerStep.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+                    new Dictionary<string, string> { ["optimizer"] = ConfigValue.Spell(Config.Optimizer), ["step"] = optimizerStep.ToString(System.Globalization.CultureInfo.InvariantCulture) });
             }
             if (_carry is not null)
             {
@@ -397,7 +398,7 @@ public sealed class Trainer : IDisposable
         {
             throw new TrmCheckpointException(statePath, $"malformed trainer state: {e.Message}", e);
         }
-        var expectedModel = JsonNode.Parse(ModelConfigFactory.ToReferenceJson(ModelConfig));
+        var expectedModel = JsonNode.Parse(ModelConfig.ToReferenceJson());
         if (state.ModelConfig is not null && !JsonNode.DeepEquals(WithoutBatch(state.ModelConfig), WithoutBatch(expectedModel)))
         {
             throw new TrmCheckpointException(directory, $"model configuration differs: checkpoint {state.ModelConfig.ToJsonString()}, this run {expectedModel!.ToJsonString()}");
@@ -415,9 +416,9 @@ public sealed class Trainer : IDisposable
         {
             using var file = SafeTensors.Load(optimizerPath, Device);
             var savedKind = file.Metadata.GetValueOrDefault("optimizer");
-            if (savedKind != Config.Optimizer)
+            if (savedKind != ConfigValue.Spell(Config.Optimizer))
             {
-                throw new TrmCheckpointException(optimizerPath, $"optimizer state is for '{savedKind}', this run uses '{Config.Optimizer}'");
+                throw new TrmCheckpointException(optimizerPath, $"optimizer state is for '{savedKind}', this run uses '{ConfigValue.Spell(Config.Optimizer)}'");
             }
             var step = long.Parse(file.Metadata["step"], System.Globalization.CultureInfo.InvariantCulture);
             try

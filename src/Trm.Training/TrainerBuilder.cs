@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Trm.Data.Puzzles;
 using Trm.Model;
+using Trm.Model.Configuration;
 using Trm.Torch;
 using Trm.Training.Checkpoints;
 using Trm.Training.Configuration;
@@ -75,23 +76,23 @@ public sealed class TrainerBuilder
 
     /// <summary>Changes the architecture section.</summary>
     /// <param name="change">Returns the new architecture.</param>
-    public TrainerBuilder WithArchitecture(Func<ArchConfig, ArchConfig> change)
+    public TrainerBuilder WithArchitecture(Func<TrmConfig, TrmConfig> change)
     {
         ArgumentNullException.ThrowIfNull(change);
         return Configure(c => c with { Arch = change(c.Arch) });
     }
 
     /// <summary>Sets the optimizers' main hyper-parameters; unspecified values keep their current setting.</summary>
-    /// <param name="name"><c>adam_atan2</c> or <c>adamw</c>.</param>
+    /// <param name="optimizer">The network's optimizer (AdamATan2, the reference's, by default).</param>
     /// <param name="lr">Peak learning rate of the network.</param>
     /// <param name="weightDecay">Decoupled weight decay of the network.</param>
     /// <param name="puzzleEmbLr">Learning rate of the puzzle embeddings.</param>
     /// <param name="puzzleEmbWeightDecay">Weight decay of the puzzle embeddings.</param>
     /// <param name="gradClipNorm">Global gradient-norm clip, or <see langword="null"/> for none.</param>
-    public TrainerBuilder WithOptimizer(string? name = null, double? lr = null, double? weightDecay = null, double? puzzleEmbLr = null, double? puzzleEmbWeightDecay = null, double? gradClipNorm = null) =>
+    public TrainerBuilder WithOptimizer(OptimizerKind? optimizer = null, double? lr = null, double? weightDecay = null, double? puzzleEmbLr = null, double? puzzleEmbWeightDecay = null, double? gradClipNorm = null) =>
         Configure(c => c with
         {
-            Optimizer = name ?? c.Optimizer,
+            Optimizer = optimizer ?? c.Optimizer,
             Lr = lr ?? c.Lr,
             WeightDecay = weightDecay ?? c.WeightDecay,
             PuzzleEmbLr = puzzleEmbLr ?? c.PuzzleEmbLr,
@@ -221,11 +222,17 @@ public sealed class TrainerBuilder
                 });
             }
             var meta = train.Metadata;
-            var modelConfig = ModelConfigFactory.Create(config.Arch, meta.VocabSize, meta.SeqLen, meta.NumPuzzleIdentifiers, config.GlobalBatchSize, device);
+            var modelConfig = (config.Arch with
+            {
+                VocabSize = meta.VocabSize,
+                SeqLen = meta.SeqLen,
+                NumPuzzleIdentifiers = meta.NumPuzzleIdentifiers,
+                BatchSize = config.GlobalBatchSize,
+            }).ForDevice(device);
             var model = new TrmModel(modelConfig, new Generator(config.Seed));
             model.To(device);
             model.ExplorationGenerator = new Generator(config.Seed + 1);
-            head = new ActLossHead(model, config.Arch.Loss.LossType == "softmax_cross_entropy" ? LossKind.SoftmaxCrossEntropy : LossKind.StablemaxCrossEntropy);
+            head = new ActLossHead(model, config.LossType);
 
             var settings = new TrainerSettings
             {

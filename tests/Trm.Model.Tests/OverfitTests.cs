@@ -54,6 +54,7 @@ public sealed class OverfitTests
         {
             VocabSize = 11, SeqLen = 81, HiddenSize = 64, NumHeads = 4, Expansion = 2, LLayers = 1,
             HCycles = 2, LCycles = 2, PosEncodings = PositionEncoding.Rope, HaltMaxSteps = 2, HaltExplorationProb = 0,
+            PuzzleEmbNdim = 0, ForwardDType = DType.Float32,
         };
         using var model = new TrmModel(config, new Generator(0));
         var head = new ActLossHead(model);

@@ -20,6 +20,7 @@ internal static class TestModels
         NumPuzzleIdentifiers = 5,
         HaltMaxSteps = haltMaxSteps,
         HaltExplorationProb = 0,
+        ForwardDType = DType.Float32,
     };
 
     /// <summary>A deterministic batch: row r has tokens (r + 2s) mod V, labels shifted by one, id r + 1.</summary>

@@ -52,14 +52,14 @@ public sealed class TrmConfigTests
     public void InvalidOptionsNameTheField()
     {
         var good = new TrmConfig { VocabSize = 4, SeqLen = 5, HiddenSize = 64, NumHeads = 4 };
-        Assert.DoesNotThrow(good.Validate);
-        Assert.That(() => (good with { NumHeads = 3 }).Validate(), Throws.ArgumentException.With.Message.Contains("HiddenSize"));
-        Assert.That(() => (good with { HaltExplorationProb = 1.5 }).Validate(), Throws.ArgumentException.With.Message.Contains("HaltExplorationProb"));
-        Assert.That(() => (good with { PuzzleEmbNdim = 64 * 16 + 1 }).Validate(), Throws.ArgumentException.With.Message.Contains("PuzzleEmbNdim"));
-        Assert.That(() => TrmConfig.FromReferenceJson("""{"seq_len": 9}"""), Throws.ArgumentException.With.Message.Contains("vocab_size"));
+        Assert.DoesNotThrow(() => good.Validate());
+        Assert.That(() => (good with { NumHeads = 3 }).Validate(), Throws.InstanceOf<TrmConfigException>().With.Message.Contains("num_heads").And.Message.Contains("must divide hidden_size (64)"));
+        Assert.That(() => (good with { HaltExplorationProb = 1.5 }).Validate(), Throws.InstanceOf<TrmConfigException>().With.Message.Contains("halt_exploration_prob").And.Message.Contains("HaltExplorationProb"));
+        Assert.That(() => (good with { PuzzleEmbNdim = 64 * 16 + 1 }).Validate(), Throws.InstanceOf<TrmConfigException>().With.Message.Contains("puzzle_emb_ndim"));
+        Assert.That(() => TrmConfig.FromReferenceJson("""{"seq_len": 9}"""), Throws.InstanceOf<ArgumentException>().With.Message.Contains("vocab_size"));
         Assert.That(() => TrmConfig.FromReferenceJson("""{"seq_len": 9, "vocab_size": 3, "pos_encodings": "alibi"}"""),
-            Throws.ArgumentException.With.Message.Contains("alibi"));
+            Throws.InstanceOf<ArgumentException>().With.Message.Contains("alibi"));
         Assert.That(() => TrmConfig.FromReferenceJson("""{"seq_len": "9", "vocab_size": 3}"""),
-            Throws.ArgumentException.With.Message.Contains("seq_len"));
+            Throws.InstanceOf<ArgumentException>().With.Message.Contains("seq_len"));
     }
 }

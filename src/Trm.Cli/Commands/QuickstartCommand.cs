@@ -1,3 +1,4 @@
+using Trm.Model;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
@@ -39,7 +40,7 @@ public static class QuickstartCommand
         PuzzleEmbWeightDecay = 0.1,
         Ema = false,
         Device = "cpu",
-        Arch = new ArchConfig
+        Arch = new TrmConfig
         {
             HiddenSize = 64,
             NumHeads = 4,
@@ -48,10 +49,10 @@ public static class QuickstartCommand
             HCycles = 2,
             LCycles = 2,
             MlpT = true,
-            PosEncodings = "none",
+            PosEncodings = PositionEncoding.None,
             PuzzleEmbNdim = 0,
             HaltMaxSteps = 4,
-            ForwardDtype = "float32",
+            ForwardDType = DType.Float32,
         },
     };
 

@@ -4,6 +4,7 @@ using Spectre.Console;
 using Trm.Data;
 using Trm.Training;
 using Trm.Training.Checkpoints;
+using Trm.Model.Configuration;
 using Trm.Training.Configuration;
 
 namespace Trm.Cli.Commands;

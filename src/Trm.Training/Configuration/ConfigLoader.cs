@@ -1,8 +1,7 @@
-using System.Globalization;
-using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
+using Trm.Model;
+using Trm.Model.Configuration;
 
 namespace Trm.Training.Configuration;
 
@@ -10,19 +9,13 @@ namespace Trm.Training.Configuration;
 /// Builds a <see cref="TrainConfig"/> from the reference's Hydra-style overrides
 /// (<c>arch=trm data_paths="[data/sudoku-small]" arch.L_cycles=6 arch.mlp_t=True lr=1e-4 +run_name=x</c>)
 /// and/or a JSON file with the same keys (<c>{"lr": 1e-4, "arch": {"L_cycles": 6}}</c>). Overrides apply after the file.
-/// Unknown keys and values of the wrong type throw <see cref="TrmConfigException"/> naming the key and its source.
+/// Keys are the reference's names; the .NET property names (<c>Arch.LCycles</c>) are accepted too. Unknown keys and values
+/// of the wrong type throw <see cref="TrmConfigException"/> naming the key as written and its source. Every reader and the
+/// writer go through the one key table, <see cref="TrainConfigKey.All"/>.
 /// </summary>
 public static class ConfigLoader
 {
-    private static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
-
-    private static readonly NullabilityInfoContext Nullability = new();
+    private static readonly JsonDocumentOptions ReadOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
 
     /// <summary>Loads the defaults, then the JSON file (when given), then the overrides, and validates the result.</summary>
     /// <param name="overrides">Override tokens in the reference's style.</param>
@@ -35,67 +28,134 @@ public static class ConfigLoader
 
     /// <summary>Applies override tokens to <paramref name="config"/> (no validation).</summary>
     /// <param name="config">The starting configuration.</param>
-    /// <param name="overrides">Tokens such as <c>lr=1e-4</c>, <c>+run_name=x</c>, <c>arch.mlp_t=True</c>, <c>data_paths="[a,b]"</c>.</param>
+    /// <param name="overrides">Tokens such as <c>lr=1e-4</c>, <c>+run_name=x</c>, <c>arch.mlp_t=True</c>, <c>data_paths="[a,b]"</c>, <c>arch=trm</c>.</param>
     public static TrainConfig ApplyOverrides(TrainConfig config, IEnumerable<string> overrides)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(overrides);
-        var tree = ToTree(config);
         foreach (var token in overrides)
         {
-            ApplyOne(tree, token);
+            config = ApplyOne(config, token);
         }
-        return FromTree(tree, "overrides");
+        return config;
     }
 
     /// <summary>Reads a JSON configuration file over the defaults (no validation).</summary>
-    /// <param name="path">The file; keys as in <see cref="TrainConfig"/>'s JSON names.</param>
+    /// <param name="path">The file; keys as in the reference (<c>lr</c>, <c>arch.H_cycles</c> nested as <c>{"arch": {"H_cycles": 3}}</c>).</param>
     public static TrainConfig FromJsonFile(string path)
     {
-        JsonNode? file;
+        ArgumentNullException.ThrowIfNull(path);
+        string text;
         try
         {
-            file = JsonNode.Parse(File.ReadAllText(path), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            text = File.ReadAllText(path);
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new TrmConfigException("$", $"not valid JSON at line {e.LineNumber + 1}: {e.Message}", path, e);
+            throw new TrmConfigException("$", $"cannot read the file: {e.Message}", path, e);
         }
-        if (file is not JsonObject fileObject)
-        {
-            throw new TrmConfigException("$", "the file must hold a JSON object", path);
-        }
-        var tree = ToTree(new TrainConfig());
-        Merge(tree, fileObject, typeof(TrainConfig), prefix: "", path);
-        return FromTree(tree, path);
+        return FromJson(text, path);
     }
 
-    /// <summary>Serializes a configuration to indented JSON with the reference's key names.</summary>
-    /// <param name="config">The configuration.</param>
-    public static string ToJson(TrainConfig config) => JsonSerializer.Serialize(config, JsonOptions);
-
-    /// <summary>Parses JSON written by <see cref="ToJson"/>.</summary>
+    /// <summary>Parses JSON configuration text (as written by <see cref="ToJson"/> or by hand) over the defaults (no validation).</summary>
     /// <param name="json">The JSON text.</param>
     /// <param name="origin">Where it came from, for error messages.</param>
     public static TrainConfig FromJson(string json, string origin)
     {
+        ArgumentNullException.ThrowIfNull(json);
+        JsonNode? root;
         try
         {
-            return JsonSerializer.Deserialize<TrainConfig>(json, JsonOptions) ?? throw new TrmConfigException("$", "null configuration", origin);
+            root = JsonNode.Parse(json, documentOptions: ReadOptions);
         }
         catch (JsonException e)
         {
-            throw new TrmConfigException(KeyOf(e.Path), e.Message, origin, e);
+            throw new TrmConfigException("$", $"not valid JSON at line {e.LineNumber + 1}: {e.Message}", origin, e);
+        }
+        if (root is not JsonObject obj)
+        {
+            throw new TrmConfigException("$", "the file must hold a JSON object", origin);
+        }
+        return Merge(new TrainConfig(), obj, prefix: "", origin);
+    }
+
+    /// <summary>Serializes a configuration to indented JSON with the reference's key names (read back by <see cref="FromJson"/>).</summary>
+    /// <param name="config">The configuration.</param>
+    public static string ToJson(TrainConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var root = new JsonObject();
+        foreach (var key in TrainConfigKey.All)
+        {
+            var parent = root;
+            var segments = key.Path.Split('.');
+            foreach (var section in segments[..^1])
+            {
+                if (parent[section] is not JsonObject child)
+                {
+                    child = new JsonObject();
+                    parent[section] = child;
+                    var sectionPath = string.Join('.', segments[..Array.IndexOf(segments, section)].Append(section));
+                    foreach (var (path, value) in TrainConfigKey.Fixed.Where(f => f.Key.StartsWith(sectionPath + ".", StringComparison.Ordinal) && !f.Key[(sectionPath.Length + 1)..].Contains('.')))
+                    {
+                        child[path[(sectionPath.Length + 1)..]] = ConfigValue.ToJson(value);
+                    }
+                }
+                parent = child;
+            }
+            parent[segments[^1]] = ConfigValue.ToJson(key.Get(config));
+        }
+        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    }
+
+    /// <summary>Finds the key named <paramref name="key"/> (reference path or .NET path) or throws a message that suggests the right one.</summary>
+    /// <param name="key">The dotted key as written.</param>
+    /// <param name="source">Where it came from, for errors.</param>
+    /// <param name="ignoreCase">Compare without case (configuration providers).</param>
+    /// <returns>The key, or <see langword="null"/> for a reference key that is accepted but fixed here (<see cref="TrainConfigKey.Fixed"/>).</returns>
+    public static TrainConfigKey? Resolve(string key, string? source, bool ignoreCase = false)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var comparison = ignoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        if (string.Equals(key, nameof(TrainConfig.LossType), comparison)) key = "arch.loss.loss_type";
+        var match = TrainConfigKey.All.FirstOrDefault(k => string.Equals(k.Path, key, comparison) || string.Equals(k.PascalPath, key, comparison));
+        if (match is not null) return match;
+        if (TrainConfigKey.Fixed.Keys.Any(f => string.Equals(f, key, comparison))) return null;
+        var section = TrainConfigKey.Sections.FirstOrDefault(s => string.Equals(s, key, comparison) || string.Equals(Pascal(s), key, comparison));
+        if (section is not null)
+        {
+            var example = TrainConfigKey.All.First(k => k.Path.StartsWith(section + ".", StringComparison.Ordinal)).Path;
+            throw new TrmConfigException(key, $"is a section; set its keys instead (e.g. {example}=...)", source);
+        }
+        var segments = key.Split('.');
+        for (var i = 1; i < segments.Length; i++)
+        {
+            var prefix = string.Join('.', segments[..i]);
+            if (TrainConfigKey.All.Any(k => string.Equals(k.Path, prefix, comparison) || string.Equals(k.PascalPath, prefix, comparison)))
+            {
+                throw new TrmConfigException(key, $"'{prefix}' is a value, not a section", source);
+            }
+        }
+        var parent = segments.Length > 1 ? string.Join('.', segments[..^1]) + "." : "";
+        var siblings = TrainConfigKey.All.Select(k => k.Path)
+            .Where(p => p.StartsWith(parent, StringComparison.OrdinalIgnoreCase) && !p[parent.Length..].Contains('.'))
+            .ToList();
+        var near = siblings.FirstOrDefault(p => string.Equals(p, key, StringComparison.OrdinalIgnoreCase))
+            ?? siblings.Select(p => (p, d: EditDistance(p.ToLowerInvariant(), key.ToLowerInvariant()))).Where(x => x.d <= 2).OrderBy(x => x.d).Select(x => x.p).FirstOrDefault();
+        var hint = near is not null ? $"did you mean '{near}'?" : $"known keys{(parent.Length == 0 ? "" : " of " + parent.TrimEnd('.'))}: {string.Join(", ", siblings)}";
+        throw new TrmConfigException(key, $"unknown key; {hint}", source);
+    }
+
+    /// <summary>Checks a value given for a fixed reference key (<c>arch.name</c> must name the TRM; <c>H_layers</c> must be an integer).</summary>
+    internal static void CheckFixed(string path, object? value, string key, string? source)
+    {
+        if (path == "arch.name" && value is string name && !name.Contains("trm", StringComparison.OrdinalIgnoreCase) && !name.Contains("TinyRecursive", StringComparison.Ordinal))
+        {
+            throw new TrmConfigException(key, $"only the TRM ACT model is supported, got '{name}'", source);
         }
     }
 
-    private static JsonObject ToTree(TrainConfig config) => (JsonObject)JsonSerializer.SerializeToNode(config, JsonOptions)!;
-
-    private static TrainConfig FromTree(JsonObject tree, string origin) => FromJson(tree.ToJsonString(JsonOptions), origin);
-
-    private static string KeyOf(string? jsonPath) => string.IsNullOrEmpty(jsonPath) ? "$" : jsonPath.TrimStart('$', '.');
-
-    private static void ApplyOne(JsonObject tree, string token)
+    private static TrainConfig ApplyOne(TrainConfig config, string token)
     {
         var text = token.Trim();
         var body = text.StartsWith("++", StringComparison.Ordinal) ? text[2..] : text.StartsWith('+') ? text[1..] : text;
@@ -111,88 +171,50 @@ public static class ConfigLoader
         if (key == "arch" && !raw.StartsWith('{'))
         {
             // Config-group selection, as in Hydra's `arch=trm`.
-            if (Unquote(raw) != "trm")
-            {
-                throw new TrmConfigException("arch", $"unknown architecture preset '{Unquote(raw)}'; known: trm", source);
-            }
-            tree["arch"] = JsonSerializer.SerializeToNode(new ArchConfig(), JsonOptions);
-            return;
+            var preset = raw.Trim('"', '\'');
+            return preset == "trm"
+                ? config with { Arch = new TrmConfig(), LossType = new TrainConfig().LossType }
+                : throw new TrmConfigException("arch", $"unknown architecture preset '{preset}'; known: trm", source);
         }
 
-        var segments = key.Split('.');
-        var type = typeof(TrainConfig);
-        var node = tree;
-        for (var i = 0; i < segments.Length; i++)
+        var entry = Resolve(key, source);
+        if (entry is null)
         {
-            var property = FindProperty(type, segments[i], string.Join('.', segments[..i]), source);
-            var name = JsonName(property);
-            if (i == segments.Length - 1)
-            {
-                if (IsSection(property.PropertyType))
-                {
-                    throw new TrmConfigException(key, $"is a section; set its keys instead (e.g. {key}.{JsonName(property.PropertyType.GetProperties()[0])}=...)", source);
-                }
-                node[name] = ConvertScalar(property, raw, key, source);
-                return;
-            }
-            if (!IsSection(property.PropertyType))
-            {
-                throw new TrmConfigException(key, $"'{string.Join('.', segments[..(i + 1)])}' is a value, not a section", source);
-            }
-            type = property.PropertyType;
-            node = (JsonObject)node[name]!;
+            var fixedPath = TrainConfigKey.Fixed.Keys.First(f => f == key);
+            var fixedValue = ConfigValue.Parse(raw, TrainConfigKey.Fixed[fixedPath].GetType(), allowsNull: false, key, source);
+            CheckFixed(fixedPath, fixedValue, key, source);
+            return config;
         }
+        return entry.Set(config, ConfigValue.Parse(raw, entry.Option.ValueType, entry.Option.AllowsNull, key, source));
     }
 
-    private static void Merge(JsonObject target, JsonObject file, Type type, string prefix, string path)
+    private static TrainConfig Merge(TrainConfig config, JsonObject obj, string prefix, string origin)
     {
-        foreach (var (name, value) in file)
+        foreach (var (name, value) in obj)
         {
-            var property = FindProperty(type, name, prefix, path);
-            var key = prefix.Length == 0 ? name : $"{prefix}.{name}";
-            if (IsSection(property.PropertyType))
+            var key = prefix + name;
+            if (TrainConfigKey.Sections.Contains(key))
             {
                 if (value is not JsonObject section)
                 {
-                    throw new TrmConfigException(key, "must be a JSON object", path);
+                    throw new TrmConfigException(key, "must be a JSON object", origin);
                 }
-                Merge((JsonObject)target[name]!, section, property.PropertyType, key, path);
+                config = Merge(config, section, key + ".", origin);
                 continue;
             }
-            try
+            var entry = Resolve(key, origin);
+            if (entry is null)
             {
-                var typed = value?.Deserialize(property.PropertyType, JsonOptions);
-                if (typed is null && !AllowsNull(property))
-                {
-                    throw new TrmConfigException(key, "must not be null", path);
-                }
-                target[name] = JsonSerializer.SerializeToNode(typed, property.PropertyType, JsonOptions);
+                var fixedPath = TrainConfigKey.Fixed.Keys.First(f => f == key);
+                CheckFixed(fixedPath, ConfigValue.FromJson(value, TrainConfigKey.Fixed[fixedPath].GetType(), allowsNull: false, key, origin), key, origin);
+                continue;
             }
-            catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
-            {
-                throw new TrmConfigException(key, $"expected {Describe(property.PropertyType)}, got {value?.ToJsonString() ?? "null"}", path, e);
-            }
+            config = entry.Set(config, ConfigValue.FromJson(value, entry.Option.ValueType, entry.Option.AllowsNull, key, origin));
         }
+        return config;
     }
 
-    private static PropertyInfo FindProperty(Type type, string name, string prefix, string source)
-    {
-        var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Where(p => p.GetCustomAttribute<JsonPropertyNameAttribute>() is not null)
-            .ToList();
-        var match = properties.FirstOrDefault(p => JsonName(p) == name);
-        if (match is not null)
-        {
-            return match;
-        }
-        var key = prefix.Length == 0 ? name : $"{prefix}.{name}";
-        var near = properties.FirstOrDefault(p => string.Equals(JsonName(p), name, StringComparison.OrdinalIgnoreCase))
-            ?? properties.Select(p => (p, d: EditDistance(JsonName(p).ToLowerInvariant(), name.ToLowerInvariant()))).Where(x => x.d <= 2).OrderBy(x => x.d).Select(x => x.p).FirstOrDefault();
-        var hint = near is not null
-            ? $"did you mean '{(prefix.Length == 0 ? "" : prefix + ".")}{JsonName(near)}'?"
-            : $"known keys{(prefix.Length == 0 ? "" : " of " + prefix)}: {string.Join(", ", properties.Select(JsonName))}";
-        throw new TrmConfigException(key, $"unknown key; {hint}", source);
-    }
+    private static string Pascal(string path) => string.Join('.', path.Split('.').Select(s => char.ToUpperInvariant(s[0]) + s[1..]));
 
     private static int EditDistance(string a, string b)
     {
@@ -209,134 +231,5 @@ public static class ConfigLoader
             (previous, current) = (current, previous);
         }
         return previous[b.Length];
-    }
-
-    private static string JsonName(PropertyInfo p) => p.GetCustomAttribute<JsonPropertyNameAttribute>()!.Name;
-
-    private static bool IsSection(Type t) => t == typeof(ArchConfig) || t == typeof(LossConfig);
-
-    private static bool AllowsNull(PropertyInfo p) =>
-        Nullable.GetUnderlyingType(p.PropertyType) is not null
-        || (!p.PropertyType.IsValueType && Nullability.Create(p).WriteState == NullabilityState.Nullable);
-
-    private static JsonNode? ConvertScalar(PropertyInfo property, string raw, string key, string source)
-    {
-        var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
-        var unquoted = Unquote(raw);
-        if (raw is "null" or "~" or "None" or "none" && type != typeof(string))
-        {
-            return AllowsNull(property) ? null : throw new TrmConfigException(key, $"must not be null; expected {Describe(type)}", source);
-        }
-        if (raw is "null" or "~" && type == typeof(string))
-        {
-            return AllowsNull(property) ? null : throw new TrmConfigException(key, "must not be null", source);
-        }
-
-        object value;
-        if (type == typeof(bool))
-        {
-            value = unquoted.ToLowerInvariant() switch
-            {
-                "true" => true,
-                "false" => false,
-                _ => throw new TrmConfigException(key, $"expected true or false, got '{raw}'", source),
-            };
-        }
-        else if (type == typeof(int) || type == typeof(long))
-        {
-            if (!long.TryParse(unquoted, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l))
-            {
-                // Hydra reads 1e3 as a float; accept it when it is integral.
-                if (!double.TryParse(unquoted, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) || d != Math.Floor(d) || Math.Abs(d) > long.MaxValue)
-                {
-                    throw new TrmConfigException(key, $"expected an integer, got '{raw}'", source);
-                }
-                l = (long)d;
-            }
-            if (type == typeof(int) && l is < int.MinValue or > int.MaxValue)
-            {
-                throw new TrmConfigException(key, $"integer out of range: {raw}", source);
-            }
-            value = type == typeof(int) ? (object)(int)l : l;
-        }
-        else if (type == typeof(double))
-        {
-            if (!double.TryParse(unquoted, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) || !double.IsFinite(d))
-            {
-                throw new TrmConfigException(key, $"expected a number, got '{raw}'", source);
-            }
-            value = d;
-        }
-        else if (type == typeof(string))
-        {
-            value = unquoted;
-        }
-        else if (type == typeof(IReadOnlyList<string>))
-        {
-            value = ParseList(raw, key, source);
-        }
-        else
-        {
-            throw new TrmConfigException(key, $"cannot be set from an override (type {type.Name})", source);
-        }
-        return JsonSerializer.SerializeToNode(value, property.PropertyType, JsonOptions);
-    }
-
-    private static string[] ParseList(string raw, string key, string source)
-    {
-        var text = Unquote(raw).Trim();
-        if (!text.StartsWith('['))
-        {
-            // A bare value is a one-element list.
-            return text.Length == 0 ? [] : [text];
-        }
-        if (!text.EndsWith(']'))
-        {
-            throw new TrmConfigException(key, $"unterminated list '{raw}' (expected [a,b,...])", source);
-        }
-        var inner = text[1..^1];
-        var items = new List<string>();
-        var current = new System.Text.StringBuilder();
-        char quote = '\0';
-        foreach (var c in inner)
-        {
-            if (quote != '\0')
-            {
-                if (c == quote) quote = '\0';
-                else current.Append(c);
-            }
-            else if (c is '"' or '\'') quote = c;
-            else if (c == ',')
-            {
-                items.Add(current.ToString().Trim());
-                current.Clear();
-            }
-            else current.Append(c);
-        }
-        if (quote != '\0')
-        {
-            throw new TrmConfigException(key, $"unterminated quote in list '{raw}'", source);
-        }
-        var last = current.ToString().Trim();
-        if (last.Length > 0 || items.Count > 0) items.Add(last);
-        if (items.Any(i => i.Length == 0))
-        {
-            throw new TrmConfigException(key, $"empty element in list '{raw}'", source);
-        }
-        return [.. items];
-    }
-
-    private static string Unquote(string s) =>
-        s.Length >= 2 && (s[0] == '"' || s[0] == '\'') && s[^1] == s[0] ? s[1..^1] : s;
-
-    private static string Describe(Type t)
-    {
-        var u = Nullable.GetUnderlyingType(t) ?? t;
-        return u == typeof(int) || u == typeof(long) ? "an integer"
-            : u == typeof(double) ? "a number"
-            : u == typeof(bool) ? "true or false"
-            : u == typeof(string) ? "a string"
-            : u == typeof(IReadOnlyList<string>) ? "a list of strings"
-            : u.Name;
     }
 }

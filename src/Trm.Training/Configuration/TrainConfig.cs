@@ -1,4 +1,7 @@
 using System.Text.Json.Serialization;
+using Trm.Model;
+using Trm.Model.Configuration;
+using Trm.Training.Losses;
 
 namespace Trm.Training.Configuration;
 
@@ -10,8 +13,14 @@ namespace Trm.Training.Configuration;
 /// </summary>
 public sealed record TrainConfig
 {
-    /// <summary>Architecture (<c>arch.*</c>).</summary>
-    [JsonPropertyName("arch")] public ArchConfig Arch { get; init; } = new();
+    /// <summary>
+    /// Architecture (<c>arch.*</c>): the model's configuration, with the reference's defaults. Its data-shape options
+    /// (vocabulary, sequence length, puzzle identifiers, batch rows) are filled from the dataset when the model is built.
+    /// </summary>
+    public TrmConfig Arch { get; init; } = new();
+
+    /// <summary>Token loss of the ACT loss head (<c>arch.loss.loss_type</c>): stablemax (the reference's default) or softmax cross-entropy.</summary>
+    public LossKind LossType { get; init; } = LossKind.StablemaxCrossEntropy;
 
     /// <summary>Training dataset folders (<c>data_paths</c>).</summary>
     [JsonPropertyName("data_paths")] public IReadOnlyList<string> DataPaths { get; init; } = [];
@@ -86,7 +95,7 @@ public sealed record TrainConfig
     [JsonPropertyName("checkpoint_path")] public string? CheckpointPath { get; init; }
 
     /// <summary>Optimizer of the network: <c>adam_atan2</c> (the reference's) or <c>adamw</c> (<c>optimizer</c>, ours).</summary>
-    [JsonPropertyName("optimizer")] public string Optimizer { get; init; } = "adam_atan2";
+    [JsonPropertyName("optimizer")] public OptimizerKind Optimizer { get; init; } = OptimizerKind.AdamAtan2;
 
     /// <summary>AdamW epsilon (<c>adam_eps</c>, ours; AdamATan2 has none).</summary>
     [JsonPropertyName("adam_eps")] public double AdamEps { get; init; } = 1e-8;
@@ -138,7 +147,7 @@ public sealed record TrainConfig
         Require(PuzzleEmbWeightDecay >= 0, "puzzle_emb_weight_decay", $"must be >= 0, got {PuzzleEmbWeightDecay}");
         Require(PuzzleEmbLr >= 0, "puzzle_emb_lr", $"must be >= 0, got {PuzzleEmbLr}");
         Require(EmaRate is > 0 and < 1, "ema_rate", $"must be in (0, 1), got {EmaRate}");
-        Require(Optimizer is "adam_atan2" or "adamw", "optimizer", $"must be adam_atan2 or adamw, got '{Optimizer}'");
+        Require(Enum.IsDefined(Optimizer), "optimizer", $"must be adam_atan2 or adamw, got '{Optimizer}'");
         Require(AdamEps > 0, "adam_eps", $"must be positive, got {AdamEps}");
         Require(GradClipNorm is null || GradClipNorm > 0, "grad_clip_norm", $"must be positive, got {GradClipNorm}");
         Require(Device == "auto" || Device == "cpu" || Device.StartsWith("cuda", StringComparison.Ordinal), "device", $"must be auto, cpu, cuda or cuda:N, got '{Device}'");
@@ -149,25 +158,16 @@ public sealed record TrainConfig
         Require(EvalMaxExamples is null || EvalMaxExamples > 0, "eval_max_examples", $"must be positive, got {EvalMaxExamples}");
         Require(RunName is null || (RunName.Length > 0 && RunName.IndexOfAny(Path.GetInvalidFileNameChars()) < 0), "run_name", $"must be a valid folder name, got '{RunName}'");
 
-        var a = Arch;
-        Require(a.Name.Contains("trm", StringComparison.OrdinalIgnoreCase) || a.Name.Contains("TinyRecursive", StringComparison.Ordinal), "arch.name", $"only the TRM ACT model is supported, got '{a.Name}'");
-        Require(a.Loss.LossType is "stablemax_cross_entropy" or "softmax_cross_entropy", "arch.loss.loss_type", $"must be stablemax_cross_entropy or softmax_cross_entropy, got '{a.Loss.LossType}'");
-        Require(a.HaltExplorationProb is >= 0 and <= 1, "arch.halt_exploration_prob", $"must be in [0, 1], got {a.HaltExplorationProb}");
-        Require(a.HaltMaxSteps >= 1, "arch.halt_max_steps", $"must be >= 1, got {a.HaltMaxSteps}");
-        Require(a.HCycles >= 1, "arch.H_cycles", $"must be >= 1, got {a.HCycles}");
-        Require(a.LCycles >= 1, "arch.L_cycles", $"must be >= 1, got {a.LCycles}");
-        Require(a.HLayers >= 0, "arch.H_layers", $"must be >= 0, got {a.HLayers}");
-        Require(a.LLayers >= 1, "arch.L_layers", $"must be >= 1, got {a.LLayers}");
-        Require(a.HiddenSize >= 1, "arch.hidden_size", $"must be >= 1, got {a.HiddenSize}");
-        Require(a.NumHeads >= 1 && a.HiddenSize % a.NumHeads == 0, "arch.num_heads", $"must divide hidden_size ({a.HiddenSize}), got {a.NumHeads}");
-        Require(a.Expansion > 0, "arch.expansion", $"must be positive, got {a.Expansion}");
-        Require(a.PuzzleEmbNdim is null || a.PuzzleEmbNdim >= 0, "arch.puzzle_emb_ndim", $"must be >= 0, got {a.PuzzleEmbNdim}");
-        Require(a.PosEncodings is "rope" or "learned" or "none", "arch.pos_encodings", $"must be rope, learned or none, got '{a.PosEncodings}'");
-        Require(a.RopeTheta > 0, "arch.rope_theta", $"must be positive, got {a.RopeTheta}");
-        Require(a.RmsNormEps > 0, "arch.rms_norm_eps", $"must be positive, got {a.RmsNormEps}");
-        Require(a.ForwardDtype is "bfloat16" or "float32", "arch.forward_dtype", $"must be bfloat16 or float32, got '{a.ForwardDtype}'");
-        Require(a.PuzzleEmbLen >= 0, "arch.puzzle_emb_len", $"must be >= 0, got {a.PuzzleEmbLen}");
-        Require(!FreezeWeights || a.EffectivePuzzleEmbNdim > 0, "freeze_weights", "needs puzzle embeddings (arch.puzzle_emb_ndim > 0)");
+        Require(Enum.IsDefined(LossType), "arch.loss.loss_type", $"must be stablemax_cross_entropy or softmax_cross_entropy, got '{LossType}'");
+        try
+        {
+            Arch.Validate(requireDataShape: false);
+        }
+        catch (TrmConfigException e)
+        {
+            throw new TrmConfigException("arch." + e.Key, e.Reason, e.Origin, e);
+        }
+        Require(!FreezeWeights || Arch.EffectivePuzzleEmbNdim > 0, "freeze_weights", "needs puzzle embeddings (arch.puzzle_emb_ndim > 0)");
         return this;
     }
 

@@ -1,4 +1,7 @@
+using Trm.Model;
+using Trm.Model.Configuration;
 using Trm.Training.Configuration;
+using Trm.Training.Losses;
 
 namespace Trm.Training.Tests.Configuration;
 
@@ -22,7 +25,7 @@ public sealed class ConfigLoaderTests
         Assert.That(config.PuzzleEmbLr, Is.EqualTo(1e-4));
         Assert.That(config.WeightDecay, Is.EqualTo(1.0));
         Assert.That(config.Arch.MlpT, Is.True);
-        Assert.That(config.Arch.PosEncodings, Is.EqualTo("none"));
+        Assert.That(config.Arch.PosEncodings, Is.EqualTo(PositionEncoding.None));
         Assert.That(config.Arch.LCycles, Is.EqualTo(6));
         Assert.That(config.RunName, Is.EqualTo("pretrain_mlp_t_sudoku"));
         Assert.That(config.Ema, Is.True);
@@ -31,7 +34,7 @@ public sealed class ConfigLoaderTests
         Assert.That(config.Beta2, Is.EqualTo(0.95));
         Assert.That(config.Arch.HiddenSize, Is.EqualTo(512));
         Assert.That(config.Arch.EffectivePuzzleEmbNdim, Is.EqualTo(512));
-        Assert.That(config.Arch.Loss.LossType, Is.EqualTo("stablemax_cross_entropy"));
+        Assert.That(config.LossType, Is.EqualTo(LossKind.StablemaxCrossEntropy));
     }
 
     [Test]
@@ -43,7 +46,7 @@ public sealed class ConfigLoaderTests
             "grad_clip_norm=1.5", "++seed=7", "epochs=1e3", "arch.puzzle_emb_ndim=0",
         ]);
         Assert.That(config.DataPaths, Is.EqualTo(new[] { "data/a", "data/b c" }));
-        Assert.That(config.Arch.Loss.LossType, Is.EqualTo("softmax_cross_entropy"));
+        Assert.That(config.LossType, Is.EqualTo(LossKind.SoftmaxCrossEntropy));
         Assert.That(config.EvalInterval, Is.Null);
         Assert.That(config.GradClipNorm, Is.EqualTo(1.5));
         Assert.That(config.Seed, Is.EqualTo(7));

@@ -1,3 +1,5 @@
+using Trm.Torch;
+using Trm.Model;
 using Trm.Data.Puzzles.Sudoku;
 using Trm.Training.Configuration;
 
@@ -39,7 +41,7 @@ internal static class TinySudoku
         PuzzleEmbWeightDecay = 0.1,
         Device = "cpu",
         Seed = 3,
-        Arch = new ArchConfig
+        Arch = new TrmConfig
         {
             HiddenSize = 32,
             NumHeads = 2,
@@ -48,10 +50,10 @@ internal static class TinySudoku
             HCycles = 2,
             LCycles = 1,
             MlpT = true,
-            PosEncodings = "none",
+            PosEncodings = PositionEncoding.None,
             PuzzleEmbNdim = 0,
             HaltMaxSteps = 2,
-            ForwardDtype = "float32",
+            ForwardDType = DType.Float32,
         },
     };
 }

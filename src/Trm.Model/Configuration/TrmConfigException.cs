@@ -1,7 +1,11 @@
-namespace Trm.Training.Configuration;
+namespace Trm.Model.Configuration;
 
-/// <summary>A configuration value, override or file is invalid; <see cref="Key"/> names the offending key.</summary>
-public sealed class TrmConfigException : Exception
+/// <summary>
+/// A configuration value, override or file is invalid; <see cref="Key"/> names the offending key as the user wrote it
+/// (the reference's dotted name, e.g. <c>arch.L_cycles</c>, unless it came from a source that spells it otherwise).
+/// The one exception type for configuration errors, model and training alike.
+/// </summary>
+public sealed class TrmConfigException : ArgumentException
 {
     /// <summary>Creates the exception for <paramref name="key"/>.</summary>
     /// <param name="key">Dotted key, e.g. <c>arch.L_cycles</c>.</param>
@@ -13,7 +17,11 @@ public sealed class TrmConfigException : Exception
     {
         Key = key;
         Origin = source;
+        Reason = message;
     }
+
+    /// <summary>What is wrong, without the key and origin.</summary>
+    public string Reason { get; }
 
     /// <summary>The dotted key that is wrong.</summary>
     public string Key { get; }
