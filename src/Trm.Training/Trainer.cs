@@ -8,6 +8,7 @@ using Trm.Model;
 using Trm.Model.Configuration;
 using Trm.Torch;
 using Trm.Torch.Serialization;
+using Trm.Model.Checkpoints;
 using Trm.Training.Checkpoints;
 using Trm.Training.Configuration;
 using Trm.Training.Evaluation;
@@ -49,6 +50,7 @@ public sealed class Trainer : IDisposable
     private long _iteration;
     private PuzzleIteratorState _dataState = PuzzleIteratorState.Start;
     private bool _disposed;
+    private long _resumedStep = -1;
 
     internal Trainer(TrainerSettings settings)
     {
@@ -317,7 +319,7 @@ public sealed class Trainer : IDisposable
     public string SaveCheckpoint()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var directory = Path.Combine(CheckpointRoot, CheckpointDirectory.StepFolderName(Step));
+        var directory = Path.Combine(CheckpointRoot, TrmCheckpoint.StepFolderName(Step));
         var modelJson = ModelConfig.ToReferenceJson();
         var metadata = new Dictionary<string, string>
         {
@@ -326,19 +328,24 @@ public sealed class Trainer : IDisposable
             ["step"] = Step.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["ema"] = (_ema is not null).ToString(),
         };
-        CheckpointDirectory.Write(directory, Step, temp =>
+        if (Directory.Exists(directory) && Step == _resumedStep)
+        {
+            // Nothing was trained since this checkpoint was loaded: it already holds this state.
+            return directory;
+        }
+        TrmCheckpoint.Write(directory, Step, temp =>
         {
             if (_ema is not null)
             {
                 SafeTensors.Save(Path.Combine(temp, TrainingCheckpoint.OnlineFile), _head.StateDict(), metadata);
                 using (_ema.Apply())
                 {
-                    SafeTensors.Save(Path.Combine(temp, TrainingCheckpoint.ModelFile), _head.StateDict(), metadata);
+                    SafeTensors.Save(Path.Combine(temp, TrmCheckpoint.ModelFile), _head.StateDict(), metadata);
                 }
             }
             else
             {
-                SafeTensors.Save(Path.Combine(temp, TrainingCheckpoint.ModelFile), _head.StateDict(), metadata);
+                SafeTensors.Save(Path.Combine(temp, TrmCheckpoint.ModelFile), _head.StateDict(), metadata);
             }
 
             var (optimizerTensors, optimizerStep) = _optimizer?.GetState() ?? (new Dictionary<string, Tensor>(), 0L);
@@ -386,7 +393,7 @@ public sealed class Trainer : IDisposable
     public void LoadCheckpoint(string directory)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        CheckpointDirectory.Verify(directory);
+        TrmCheckpoint.Verify(directory);
         var statePath = Path.Combine(directory, TrainingCheckpoint.TrainerFile);
         TrainerCheckpointState state;
         try
@@ -404,11 +411,11 @@ public sealed class Trainer : IDisposable
             throw new TrmCheckpointException(directory, $"model configuration differs: checkpoint {state.ModelConfig.ToJsonString()}, this run {expectedModel!.ToJsonString()}");
         }
 
-        var weightsFile = state.Ema ? TrainingCheckpoint.OnlineFile : TrainingCheckpoint.ModelFile;
+        var weightsFile = state.Ema ? TrainingCheckpoint.OnlineFile : TrmCheckpoint.ModelFile;
         TrainingCheckpoint.LoadWeights(_head, Path.Combine(directory, weightsFile), Device);
         if (_ema is not null)
         {
-            using var file = SafeTensors.Load(Path.Combine(directory, TrainingCheckpoint.ModelFile), Device);
+            using var file = SafeTensors.Load(Path.Combine(directory, TrmCheckpoint.ModelFile), Device);
             _ema.Load(file.Tensors);
         }
         var optimizerPath = Path.Combine(directory, TrainingCheckpoint.OptimizerFile);
@@ -445,6 +452,7 @@ public sealed class Trainer : IDisposable
             generator.SetState(tensor);
         }
         Step = state.Step;
+        _resumedStep = state.Step;
         _iteration = state.Iteration;
         _dataState = PuzzleIteratorState.Parse(state.DataState);
         _batches?.Dispose();

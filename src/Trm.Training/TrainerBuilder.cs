@@ -3,7 +3,7 @@ using Trm.Data.Puzzles;
 using Trm.Model;
 using Trm.Model.Configuration;
 using Trm.Torch;
-using Trm.Training.Checkpoints;
+using Trm.Model.Checkpoints;
 using Trm.Training.Configuration;
 using Trm.Training.Evaluation;
 using Trm.Training.Losses;
@@ -253,8 +253,8 @@ public sealed class TrainerBuilder
             var trainer = new Trainer(settings);
             if (config.LoadCheckpoint is { } resume)
             {
-                var directory = File.Exists(Path.Combine(resume, CheckpointDirectory.ManifestFile)) ? resume
-                    : CheckpointDirectory.FindLatest(resume) ?? throw new TrmCheckpointException(resume, "no complete step_N checkpoint found");
+                var directory = File.Exists(Path.Combine(resume, TrmCheckpoint.ManifestFile)) ? resume
+                    : TrmCheckpoint.FindLatest(resume) ?? throw new TrmCheckpointException(resume, "no complete step_N checkpoint found");
                 try
                 {
                     trainer.LoadCheckpoint(directory);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Trm.Model.Checkpoints;
 using Trm.Data.Puzzles.Sudoku;
 using Trm.Inference.Puzzles;
 using Trm.Training;
@@ -40,7 +41,7 @@ public static class SolveCommand
                 Console.Write(report.Text);
                 return report.Valid ? 0 : 1;
             }
-            catch (InvalidDataException e)
+            catch (Exception e) when (e is InvalidDataException or TrmCheckpointException)
             {
                 Console.Error.WriteLine(e.Message);
                 return 2;

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using Spectre.Console;
 using Trm.Data;
 using Trm.Training;
-using Trm.Training.Checkpoints;
+using Trm.Model.Checkpoints;
 using Trm.Model.Configuration;
 using Trm.Training.Configuration;
 

@@ -8,6 +8,8 @@ using Trm.Data.TokenStream;
 using Trm.Tokenization;
 using Trm.Tokenization.Chat;
 
+using Trm.Core.IO;
+
 namespace Trm.Data.Chat;
 
 /// <summary>The work behind <see cref="ChatDatasetBuilder.BuildAsync"/>: read, subsample, split, render in parallel, write.</summary>

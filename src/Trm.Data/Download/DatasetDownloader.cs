@@ -4,6 +4,8 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
+using Trm.Core.IO;
+
 namespace Trm.Data.Download;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using Trm.Core.IO;
+
 namespace Trm.Data.Npy;
 
 /// <summary>

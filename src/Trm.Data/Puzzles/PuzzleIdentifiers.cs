@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Trm.Data.Npy;
 
+using Trm.Core.IO;
+
 namespace Trm.Data.Puzzles;
 
 /// <summary>

@@ -1,5 +1,7 @@
 using Trm.Data.Npy;
 
+using Trm.Core.IO;
+
 namespace Trm.Data.Puzzles;
 
 /// <summary>

@@ -1,5 +1,7 @@
 using Trm.Tokenization;
 
+using Trm.Core.IO;
+
 namespace Trm.Data.TokenStream;
 
 /// <summary>

@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using System.IO.MemoryMappedFiles;
 
+using Trm.Core.IO;
+
 namespace Trm.Data.TokenStream;
 
 /// <summary>

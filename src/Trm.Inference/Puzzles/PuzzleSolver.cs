@@ -1,8 +1,6 @@
-using System.Security.Cryptography;
-using System.Text.Json;
 using Trm.Model;
+using Trm.Model.Checkpoints;
 using Trm.Torch;
-using Trm.Torch.Serialization;
 
 namespace Trm.Inference.Puzzles;
 
@@ -43,59 +41,15 @@ public sealed class PuzzleSolver : IDisposable
     public bool StopAtHalt { get; set; } = true;
 
     /// <summary>
-    /// Loads a checkpoint: a <c>step_N</c> folder (its <c>model.safetensors</c>, checked against <c>manifest.json</c> when
-    /// present) or a <c>.safetensors</c> file whose metadata holds <c>trm_config</c> (the reference's arch JSON).
+    /// Loads a checkpoint folder (a <c>step_N</c> or run folder, verified against its manifest) through
+    /// <see cref="TrmCheckpoint"/>. For a bare weights file use <see cref="TrmCheckpoint.Import"/> and
+    /// <see cref="PuzzleSolver(TrmModel)"/>.
     /// </summary>
-    /// <param name="checkpoint">Checkpoint folder or weights file.</param>
+    /// <param name="checkpoint">Checkpoint or run folder.</param>
     /// <param name="device">Device to run on (default CPU); bfloat16 forward only on CUDA when the checkpoint asks for it.</param>
-    /// <exception cref="InvalidDataException">The checkpoint is missing, corrupted or not a TRM checkpoint; the message names the file.</exception>
-    public static PuzzleSolver Load(string checkpoint, Device? device = null)
-    {
-        ArgumentNullException.ThrowIfNull(checkpoint);
-        var target = device ?? Device.Cpu;
-        var file = Directory.Exists(checkpoint) ? Path.Combine(checkpoint, "model.safetensors") : checkpoint;
-        if (!File.Exists(file))
-        {
-            throw new InvalidDataException($"{file}: checkpoint weights not found");
-        }
-        if (Directory.Exists(checkpoint))
-        {
-            VerifyAgainstManifest(checkpoint, "model.safetensors");
-        }
-
-        using var weights = SafeTensors.Load(file);
-        if (!weights.Metadata.TryGetValue("trm_config", out var configJson))
-        {
-            throw new InvalidDataException($"{file}: no 'trm_config' in the safetensors metadata; not a Trm.Sdk checkpoint");
-        }
-        TrmConfig config;
-        try
-        {
-            config = TrmConfig.FromReferenceJson(configJson);
-        }
-        catch (Exception e) when (e is ArgumentException or JsonException)
-        {
-            throw new InvalidDataException($"{file}: invalid 'trm_config' metadata: {e.Message}", e);
-        }
-        config = config with
-        {
-            BatchSize = null,
-            ForwardDType = target.Type == DeviceType.Cuda ? config.ForwardDType : DType.Float32,
-        };
-        var model = new TrmModel(config);
-        try
-        {
-            TrmStateDict.Load(model, weights.Tensors, strict: true);
-            model.To(target);
-            model.Eval();
-            return new PuzzleSolver(model, ownsModel: true);
-        }
-        catch (Exception e) when (e is not InvalidDataException and not OutOfMemoryException)
-        {
-            model.Dispose();
-            throw new InvalidDataException($"{file}: weights do not fit the model: {e.Message}", e);
-        }
-    }
+    /// <exception cref="TrmCheckpointException">The checkpoint is missing, corrupted or not a TRM checkpoint; the message names the file.</exception>
+    public static PuzzleSolver Load(string checkpoint, Device? device = null) =>
+        new(TrmCheckpoint.Open(checkpoint).LoadModel(device), ownsModel: true);
 
     /// <summary>Solves one puzzle.</summary>
     /// <param name="inputTokens">The puzzle as <c>seq_len</c> tokens (e.g. Sudoku: 1 = blank, 2..10 = digits 1..9).</param>
@@ -170,21 +124,6 @@ public sealed class PuzzleSolver : IDisposable
             carry.Dispose();
         }
         return [.. results.Select(x => x!)];
-    }
-
-    private static void VerifyAgainstManifest(string directory, string name)
-    {
-        var manifestPath = Path.Combine(directory, "manifest.json");
-        if (!File.Exists(manifestPath)) return;
-        using var doc = JsonDocument.Parse(File.ReadAllText(manifestPath));
-        if (!doc.RootElement.TryGetProperty("files", out var files) || !files.TryGetProperty(name, out var entry)) return;
-        var expected = entry.GetProperty("sha256").GetString();
-        using var stream = File.OpenRead(Path.Combine(directory, name));
-        var actual = Convert.ToHexStringLower(SHA256.HashData(stream));
-        if (!string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase))
-        {
-            throw new InvalidDataException($"{Path.Combine(directory, name)}: fails its checksum (SHA-256 {actual}, manifest {expected}): the file is corrupted");
-        }
     }
 
     /// <inheritdoc />

@@ -1,4 +1,5 @@
 using Trm.Model;
+using Trm.Model.Checkpoints;
 using Trm.Torch;
 using Trm.Torch.Serialization;
 using Trm.Training.Losses;
@@ -19,7 +20,6 @@ namespace Trm.Training.Checkpoints;
 /// </summary>
 internal static class TrainingCheckpoint
 {
-    public const string ModelFile = "model.safetensors";
     public const string OnlineFile = "online.safetensors";
     public const string OptimizerFile = "optimizer.safetensors";
     public const string CarryFile = "carry.safetensors";

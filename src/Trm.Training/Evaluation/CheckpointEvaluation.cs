@@ -2,8 +2,9 @@ using System.Text.Json.Nodes;
 using Trm.Data.Puzzles;
 using Trm.Model;
 using Trm.Torch;
-using Trm.Torch.Serialization;
+using Trm.Model.Checkpoints;
 using Trm.Training.Checkpoints;
+using Trm.Training.Configuration;
 using Trm.Training.Losses;
 
 namespace Trm.Training.Evaluation;
@@ -27,16 +28,9 @@ public static class CheckpointEvaluation
         ArgumentNullException.ThrowIfNull(checkpoint);
         ArgumentNullException.ThrowIfNull(dataPaths);
         var target = device ?? Device.Cpu;
-        var manifest = CheckpointDirectory.Verify(checkpoint);
-        var weightsPath = Path.Combine(checkpoint, TrainingCheckpoint.ModelFile);
-        using var weights = SafeTensors.Load(weightsPath, target);
-        if (!weights.Metadata.TryGetValue("trm_config", out var configJson))
-        {
-            throw new TrmCheckpointException(weightsPath, "no 'trm_config' in the metadata");
-        }
-        var config = TrmConfig.FromReferenceJson(configJson) with { BatchSize = null };
-        config = config with { ForwardDType = target.Type == DeviceType.Cuda ? config.ForwardDType : DType.Float32 };
-        var lossKind = ReadLossKind(Path.Combine(checkpoint, TrainingCheckpoint.TrainerFile));
+        var opened = TrmCheckpoint.Open(checkpoint);
+        var config = (opened.Config with { BatchSize = null }).ForDevice(target);
+        var lossKind = ReadLossKind(opened.FilePath(TrainingCheckpoint.TrainerFile));
 
         using var test = PuzzleDataset.Open(new PuzzleDatasetOptions
         {
@@ -51,23 +45,16 @@ public static class CheckpointEvaluation
             throw new TrmCheckpointException(checkpoint, $"the model was trained on seq_len {config.SeqLen}, vocab {config.VocabSize}; the data has seq_len {meta.SeqLen}, vocab {meta.VocabSize}");
         }
         using var head = new ActLossHead(new TrmModel(config), lossKind);
-        try
-        {
-            head.LoadStateDict(weights.Tensors, strict: true);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            throw new TrmCheckpointException(weightsPath, $"weights do not fit the model: {e.Message}", e);
-        }
+        opened.LoadWeights(head.Model, target);
         head.To(target);
-        return PuzzleEvaluator.Evaluate(head, test, target, manifest.Step, maxExamples, cancellationToken);
+        return PuzzleEvaluator.Evaluate(head, test, target, opened.Step, maxExamples, cancellationToken);
     }
 
     private static LossKind ReadLossKind(string trainerJson)
     {
         if (!File.Exists(trainerJson)) return LossKind.StablemaxCrossEntropy;
         var node = JsonNode.Parse(File.ReadAllText(trainerJson));
-        var kind = node?["config"]?["arch"]?["loss"]?["loss_type"]?.GetValue<string>();
-        return kind == "softmax_cross_entropy" ? LossKind.SoftmaxCrossEntropy : LossKind.StablemaxCrossEntropy;
+        var config = node?["config"] is JsonObject saved ? ConfigLoader.FromJson(saved.ToJsonString(), trainerJson) : new TrainConfig();
+        return config.LossType;
     }
 }

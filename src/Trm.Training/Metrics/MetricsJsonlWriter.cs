@@ -3,6 +3,8 @@ using System.Text;
 using System.Text.Json;
 using Trm.Data;
 
+using Trm.Core.IO;
+
 namespace Trm.Training.Metrics;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using Trm.Model.Checkpoints;
 using System.Security.Cryptography;
 using Trm.Inference.Puzzles;
 using Trm.Model;
@@ -130,7 +131,7 @@ public sealed class PuzzleSolverTests
         var bytes = File.ReadAllBytes(weights);
         bytes[^5] ^= 0x11;
         File.WriteAllBytes(weights, bytes);
-        var e = Assert.Throws<InvalidDataException>(() => PuzzleSolver.Load(dir))!;
+        var e = Assert.Throws<TrmCheckpointException>(() => PuzzleSolver.Load(dir))!;
         Assert.That(e.Message, Does.Contain("fails its checksum"));
     }
 
@@ -143,6 +144,6 @@ public sealed class PuzzleSolverTests
         var bad = Puzzle(7);
         bad[10] = 11;
         Assert.That(() => solver.Solve(bad), Throws.ArgumentException.With.Message.Contains("position 10: token 11"));
-        Assert.That(() => PuzzleSolver.Load(Path.Combine(_root, "missing")), Throws.TypeOf<InvalidDataException>().With.Message.Contains("not found"));
+        Assert.That(() => PuzzleSolver.Load(Path.Combine(_root, "missing")), Throws.TypeOf<TrmCheckpointException>().With.Message.Contains("not found"));
     }
 }

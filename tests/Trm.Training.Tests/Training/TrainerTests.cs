@@ -1,5 +1,5 @@
 using Trm.Torch;
-using Trm.Training.Checkpoints;
+using Trm.Model.Checkpoints;
 using Trm.Training.Configuration;
 using Trm.Training.Evaluation;
 using Trm.Training.Metrics;
@@ -126,7 +126,7 @@ public sealed class TrainerTests
         var config = TinySudoku.Config(data, Path.Combine(_root, "ckpt"), epochs: 2);
         var (_, result) = Train(config);
         var checkpoint = result.LastCheckpoint!;
-        Assert.That(CheckpointDirectory.Verify(checkpoint).Files.Keys, Is.SupersetOf(new[] { "model.safetensors", "optimizer.safetensors", "carry.safetensors", "trainer.json" }));
+        Assert.That(TrmCheckpoint.Verify(checkpoint).Files.Keys, Is.SupersetOf(new[] { "model.safetensors", "optimizer.safetensors", "carry.safetensors", "trainer.json" }));
 
         // A model of another width refuses the checkpoint by name.
         var wider = config with { LoadCheckpoint = checkpoint, Arch = config.Arch with { HiddenSize = 48 } };

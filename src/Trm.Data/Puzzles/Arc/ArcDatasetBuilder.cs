@@ -4,6 +4,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Trm.Data.Npy;
 
+using Trm.Core.IO;
+
 namespace Trm.Data.Puzzles.Arc;
 
 /// <summary>

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Trm.Training.Checkpoints;
+namespace Trm.Model.Checkpoints;
 
 /// <summary>
 /// <c>manifest.json</c> of a checkpoint folder: written last, it lists every file with its size and SHA-256 so that a

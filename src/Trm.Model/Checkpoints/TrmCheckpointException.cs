@@ -1,7 +1,7 @@
-namespace Trm.Training.Checkpoints;
+namespace Trm.Model.Checkpoints;
 
 /// <summary>A checkpoint is missing, incomplete, corrupted or does not fit the model; the message names the folder and file.</summary>
-public sealed class TrmCheckpointException : Exception
+public sealed class TrmCheckpointException : IOException
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="path">The checkpoint folder or file concerned.</param>
