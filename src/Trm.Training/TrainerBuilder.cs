@@ -33,6 +33,7 @@ public sealed class TrainerBuilder
     private bool _metricsDisabled;
     private Device? _device;
     private int _logInterval = 10;
+    private bool _resume;
     private readonly List<EventHandler<MetricsRecord>> _stepHandlers = [];
     private readonly List<EventHandler<EvaluationResult>> _evaluationHandlers = [];
     private readonly List<EventHandler<string>> _checkpointHandlers = [];
@@ -126,6 +127,16 @@ public sealed class TrainerBuilder
     /// <param name="checkpointPath">Checkpoint folder, or <see langword="null"/> for the default.</param>
     public TrainerBuilder WithRun(string runName, string? checkpointPath = null) => Configure(c => c with { RunName = runName, CheckpointPath = checkpointPath ?? c.CheckpointPath });
 
+    /// <summary>
+    /// Continues this run from the latest checkpoint of its run folder (<c>checkpoints/&lt;run&gt;</c>); without it, a run
+    /// folder that already holds checkpoints or metrics is refused rather than appended to or overwritten.
+    /// </summary>
+    public TrainerBuilder WithResume()
+    {
+        _resume = true;
+        return this;
+    }
+
     /// <summary>Resumes from a checkpoint folder (<c>step_N</c>) or the latest one of a run folder.</summary>
     /// <param name="checkpoint">Checkpoint or run folder.</param>
     public TrainerBuilder ResumeFrom(string checkpoint) => Configure(c => c with { LoadCheckpoint = checkpoint });
@@ -195,6 +206,16 @@ public sealed class TrainerBuilder
         var runName = config.ResolveRunName(DateTimeOffset.UtcNow);
         var checkpointRoot = config.ResolveCheckpointPath(runName);
         config = config with { RunName = runName };
+        if (_resume && config.LoadCheckpoint is null)
+        {
+            config = config with { LoadCheckpoint = TrmCheckpoint.FindLatest(checkpointRoot) is not null ? checkpointRoot
+                : throw new TrmCheckpointException(checkpointRoot, "nothing to resume: the run folder holds no complete step_N checkpoint") };
+        }
+        else if (config.LoadCheckpoint is null && RunFolderInUse(checkpointRoot))
+        {
+            throw new TrmCheckpointException(checkpointRoot,
+                $"run '{runName}' already exists; resume it (trm train ... --resume, or TrainerBuilder.WithResume()) or choose another run name (+run_name=...)");
+        }
         Engine.ManualSeed(config.Seed);
 
         var train = PuzzleDataset.Open(new PuzzleDatasetOptions
@@ -274,6 +295,10 @@ public sealed class TrainerBuilder
             throw;
         }
     }
+
+    private static bool RunFolderInUse(string checkpointRoot) =>
+        Directory.Exists(checkpointRoot)
+        && (File.Exists(Path.Combine(checkpointRoot, "metrics.jsonl")) || Directory.EnumerateDirectories(checkpointRoot, "step_*").Any());
 
     /// <summary>Turns <c>auto</c>, <c>cpu</c>, <c>cuda</c> or <c>cuda:N</c> into a device.</summary>
     /// <param name="name">The device setting.</param>
