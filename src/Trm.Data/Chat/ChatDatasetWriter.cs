@@ -241,7 +241,7 @@ internal sealed class ChatDatasetWriter(ChatDatasetOptions options, string direc
             end--;
         var messages = new List<ChatMessage>(end);
         for (var i = 0; i < end; i++)
-            messages.Add(new ChatMessage(conversation.Turns[i].Role, conversation.Turns[i].Text));
+            messages.Add(conversation.Turns[i].ToMessage());
         return messages;
     }
 
