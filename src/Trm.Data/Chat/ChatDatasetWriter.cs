@@ -29,7 +29,7 @@ internal sealed class ChatDatasetWriter(ChatDatasetOptions options, string direc
         }
         File.Delete(Path.Combine(directory, ChatDatasetInfo.FileName)); // the commit marker goes first, comes back last
 
-        var reader = new ChatFileReader(options.InputPath, new ChatReaderOptions { Format = options.Format, OnMalformed = options.OnMalformed, Oasst = options.Oasst });
+        var reader = new ChatFileReader(options.InputPath, new ChatReaderOptions { Format = options.Format, OnMalformed = options.OnMalformed, Oasst = options.Oasst, Reasoning = options.Reasoning });
         var conversations = new List<Conversation>();
         foreach (var conversation in reader.Read(cancellationToken))
         {
@@ -116,6 +116,7 @@ internal sealed class ChatDatasetWriter(ChatDatasetOptions options, string direc
             subsample = options.SubsampleSize,
             seed = options.Seed,
             malformed = options.OnMalformed.ToString(),
+            reasoning = options.Reasoning.ToString(),
             oasst = new
             {
                 mode = options.Oasst.ThreadMode.ToString(),
