@@ -60,7 +60,7 @@ internal sealed class ChatDatasetWriter(ChatDatasetOptions options, string direc
             SubsampleSize = options.SubsampleSize,
             Seed = options.Seed,
             Source = options.InputPath,
-            SourceFormat = reader.Format.ToString().ToLowerInvariant(),
+            SourceFormat = ChatFormatDetector.NameOf(reader.Format),
             SourceSha256 = sourceHash,
             Fingerprint = fingerprint,
             Counts = new ChatDatasetCounts

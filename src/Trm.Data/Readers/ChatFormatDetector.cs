@@ -25,6 +25,14 @@ public static class ChatFormatDetector
         throw new TrmDataException("cannot detect the chat format: the file has no JSON object record", path, null, null);
     }
 
+    /// <summary>The format's name on the command line and in <c>dataset.json</c> (<c>alpaca</c>, <c>jsonl_chat</c>, <c>alpaca_seed</c>…).</summary>
+    public static string NameOf(ChatFormat format) => format switch
+    {
+        ChatFormat.JsonlChat => "jsonl_chat",
+        ChatFormat.AlpacaSeed => "alpaca_seed",
+        _ => format.ToString().ToLowerInvariant(),
+    };
+
     internal static ChatFormat? FromFields(JsonElement root)
     {
         bool Has(string name) => root.TryGetProperty(name, out _);

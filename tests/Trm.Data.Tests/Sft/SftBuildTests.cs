@@ -25,7 +25,7 @@ public class SftBuildTests
         // 21 reasoning + floor(21 × 0.3 / 0.7) = 9 chat = 30; train round(30 × 0.9) = 27, val 3
         Assert.That((result.Manifest.Examples, result.Manifest.ChatExamples), Is.EqualTo((30L, 9L)));
         var info = result.Dataset.Info;
-        Assert.That((info.Counts.TrainExamples, info.Counts.ValExamples, info.SourceFormat, info.Seed), Is.EqualTo((27L, 3L, "jsonlchat", 42UL)));
+        Assert.That((info.Counts.TrainExamples, info.Counts.ValExamples, info.SourceFormat, info.Seed), Is.EqualTo((27L, 3L, "jsonl_chat", 42UL)));
         Assert.That(File.ReadLines(Path.Combine(output, SftMixtureManifest.ConversationsFileName)).Count(), Is.EqualTo(30));
         Assert.That(SftMixtureManifest.Load(output).Sources.Select(s => s.Taken), Is.EqualTo(new[] { 21L, 9L }));
 
