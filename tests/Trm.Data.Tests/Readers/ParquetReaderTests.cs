@@ -57,6 +57,36 @@ public class ParquetReaderTests
     }
 
     [Test]
+    public void TruncatedOrCorruptedFiles_AreTrmDataExceptions()
+    {
+        using var dir = new ScratchDirectory();
+        var path = dir.File("whole.parquet");
+        ParquetTestFiles.WriteQuestionAnswer(path, Enumerable.Range(0, 50).Select(i => ($"q{i}", $"s\n#### {i}")).ToArray());
+        var bytes = File.ReadAllBytes(path);
+        var random = new Random(11);
+        for (var trial = 0; trial < 40; trial++)
+        {
+            var broken = (byte[])bytes.Clone();
+            if (trial < 10)
+                broken = broken[..(4 + random.Next(broken.Length - 8))];
+            else
+                for (var k = 0; k < 1 + trial % 5; k++)
+                    broken[4 + random.Next(broken.Length - 8)] = (byte)random.Next(256);
+            var file = dir.File($"broken{trial}.parquet");
+            File.WriteAllBytes(file, broken);
+            try
+            {
+                _ = new ChatFileReader(file, new ChatReaderOptions { Format = ChatFormat.Gsm8k, OnMalformed = MalformedRecordPolicy.Skip }).Read().Count();
+            }
+            catch (TrmDataException)
+            {
+            }
+        }
+        File.WriteAllBytes(dir.File("cut.parquet"), bytes[..(bytes.Length / 2)]);
+        Assert.Throws<TrmDataException>(() => new ChatFileReader(dir.File("cut.parquet"), new ChatReaderOptions { Format = ChatFormat.Gsm8k }).Read().ToList());
+    }
+
+    [Test]
     public void BrokenFile_IsATrmDataException()
     {
         using var dir = new ScratchDirectory();
