@@ -52,7 +52,9 @@ public sealed record SftSource
 
     /// <summary>
     /// A chat/instruction file in any format <see cref="ChatFileReader"/> reads (detected by default): JSONL chat,
-    /// GSM8K, seed tasks, Alpaca, Dolly, ShareGPT, OpenAssistant, OASST1; JSON, JSONL, gzip or Parquet.
+    /// GSM8K, seed tasks, Alpaca, Dolly, ShareGPT, OpenAssistant, OASST1; JSON, JSONL, gzip or Parquet. Assistant replies
+    /// that open with an inline <c>&lt;think&gt;…&lt;/think&gt;</c> block get it as their trace, whatever the format
+    /// (OpenThoughts' ShareGPT-shaped <c>conversations</c>).
     /// </summary>
     public static SftSource FromFile(string path, ChatFormat format = ChatFormat.Auto, string? name = null)
     {
@@ -67,7 +69,8 @@ public sealed record SftSource
         if (paths.Count == 0)
             throw new ArgumentException("at least one file is needed", nameof(paths));
         var files = paths.ToArray();
-        return new SftSource(name ?? Path.GetFileNameWithoutExtension(files[0]), string.Join(", ", files), (source, policy, counter, ct) => ReadFiles(files, format, source.Reasoning, policy, counter, ct));
+        return new SftSource(name ?? Path.GetFileNameWithoutExtension(files[0]), string.Join(", ", files),
+            (source, policy, counter, ct) => ApplyTraces(SplitInlineThink(ReadFiles(files, format, source.Reasoning, policy, counter, ct)), source.Reasoning));
     }
 
     /// <summary>A chat dataset folder built before (<c>trm data build-chat</c>): its examples decoded back to conversations.</summary>
@@ -78,12 +81,12 @@ public sealed record SftSource
             (source, _, counter, ct) => ApplyTraces(ChatDatasetConversations.Read(directory, split, counter, ct), source.Reasoning));
     }
 
-    /// <summary>Conversations made in memory (e.g. a <see cref="Tasks.SyntheticTask"/>).</summary>
+    /// <summary>Conversations made in memory (e.g. a <see cref="Tasks.SyntheticTask"/>); inline think blocks are split too.</summary>
     public static SftSource FromConversations(string name, IEnumerable<Conversation> conversations)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(conversations);
-        return new SftSource(name, name, (source, _, counter, ct) => Count(ApplyTraces(conversations, source.Reasoning), counter, ct));
+        return new SftSource(name, name, (source, _, counter, ct) => Count(ApplyTraces(SplitInlineThink(conversations), source.Reasoning), counter, ct));
     }
 
     private static IEnumerable<Conversation> ReadFiles(string[] files, ChatFormat format, ReasoningTraces traces, MalformedRecordPolicy policy, SftSourceCounter counter, CancellationToken ct)
@@ -111,6 +114,34 @@ public sealed record SftSource
             yield return conversation;
         }
     }
+
+    /// <summary>
+    /// Splits an assistant reply that spells its trace inline (<c>&lt;think&gt;…&lt;/think&gt;answer</c>, as OpenThoughts'
+    /// ShareGPT-shaped <c>conversations</c> do) into trace and answer, whatever format the file was read as.
+    /// </summary>
+    internal static IEnumerable<Conversation> SplitInlineThink(IEnumerable<Conversation> conversations)
+    {
+        foreach (var conversation in conversations)
+        {
+            if (!conversation.Turns.Any(IsInlineThink))
+            {
+                yield return conversation;
+                continue;
+            }
+            var turns = conversation.Turns.Select(t =>
+            {
+                if (!IsInlineThink(t))
+                    return t;
+                var (reasoning, answer) = Trm.Tokenization.Chat.ThinkTrace.Split(t.Text);
+                return t with { Text = answer, Reasoning = reasoning };
+            }).ToList();
+            yield return conversation with { Turns = turns };
+        }
+    }
+
+    private static bool IsInlineThink(ChatTurn turn)
+        => turn.Role == Trm.Tokenization.Chat.ChatRole.Assistant && turn.Reasoning is null
+           && turn.Text.AsSpan().TrimStart().StartsWith(Trm.Tokenization.Chat.ChatSpecialTokens.ThinkStart, StringComparison.Ordinal);
 
     /// <summary>Re-renders the reasoning traces of conversations that carry them as <paramref name="traces"/> says.</summary>
     internal static IEnumerable<Conversation> ApplyTraces(IEnumerable<Conversation> conversations, ReasoningTraces traces)

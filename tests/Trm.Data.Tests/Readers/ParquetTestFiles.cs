@@ -20,6 +20,17 @@ internal static class ParquetTestFiles
         Write(path, schema, rows);
     }
 
+    /// <summary>An OpenThoughts-style file: <c>conversations</c> (list of struct from/value).</summary>
+    public static void WriteShareGpt(string path, params (string From, string Value)[][] conversations)
+    {
+        var schema = new ParquetSchema(new ListField("conversations", new StructField("element", new DataField<string>("from"), new DataField<string>("value"))));
+        var rows = conversations.Select(turns => (IDictionary<string, object?>)new Dictionary<string, object?>
+        {
+            ["conversations"] = turns.Select(t => new Dictionary<string, object?> { ["from"] = t.From, ["value"] = t.Value }).ToList(),
+        }).ToList();
+        Write(path, schema, rows);
+    }
+
     /// <summary>A GSM8K-style file: flat <c>question</c> and <c>answer</c> string columns.</summary>
     public static void WriteQuestionAnswer(string path, params (string Question, string Answer)[] rows)
     {

@@ -101,6 +101,21 @@ public class SftMixtureBuilderTests
         Assert.That((dropped.Text, dropped.Reasoning), Is.EqualTo(("#### 82", (string?)null)));
     }
 
+    [Test]
+    public void OpenThoughtsStyleParquet_InlineThinkBecomesTheTrace()
+    {
+        using var dir = new ScratchDirectory();
+        var path = dir.File("ot.parquet");
+        Trm.Data.Tests.Readers.ParquetTestFiles.WriteShareGpt(path,
+            [("user", "2+2?"), ("assistant", "<think>\n2 and 2 make 4\n</think>\n\n4")],
+            [("human", "Hi"), ("gpt", "Hello")]);
+        var think = new SftMixtureBuilder().Add(SftSource.FromFile(path)).Mix().Conversations.OrderBy(c => c.SourceId, StringComparer.Ordinal).ToList();
+        Assert.That(think[0].Turns[1], Is.EqualTo(new Trm.Data.Chat.ChatTurn(Trm.Tokenization.Chat.ChatRole.Assistant, "4") { Reasoning = "2 and 2 make 4" }));
+        Assert.That(think[1].Turns[1].Reasoning, Is.Null);
+        var answerOnly = new SftMixtureBuilder().Add(SftSource.FromFile(path) with { Reasoning = ReasoningTraces.Drop }).Mix().Conversations.OrderBy(c => c.SourceId, StringComparer.Ordinal).First();
+        Assert.That((answerOnly.Turns[1].Text, answerOnly.Turns[1].Reasoning), Is.EqualTo(("4", (string?)null)));
+    }
+
     [TestCase(-1, 1, 1.0, "source 'a': stop must not be negative, got -1")]
     [TestCase(null, 0, 1.0, "source 'a': epochs must be at least 1, got 0")]
     [TestCase(null, 1, 0.0, "source 'a': weight must be positive, got 0")]
