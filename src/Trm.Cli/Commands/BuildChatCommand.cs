@@ -11,10 +11,12 @@ internal static class BuildChatCommand
 {
     public static Command Create()
     {
-        var input = new Option<string>("--input-file", "-i") { Description = "The chat/instruction file (JSON list or JSONL, optionally .gz).", Required = true };
+        var input = new Option<string>("--input-file", "-i") { Description = "The chat/instruction file (JSON list or JSONL, optionally .gz, or Parquet).", Required = true };
         var outputDir = new Option<string>("--output-dir", "-o") { Description = "The dataset folder to write.", Required = true };
         var format = new Option<string>("--format") { Description = "Input format.", DefaultValueFactory = _ => "auto" };
-        format.AcceptOnlyFromAmong("auto", "alpaca", "dolly", "sharegpt", "openassistant", "oasst");
+        format.AcceptOnlyFromAmong("auto", "alpaca", "dolly", "sharegpt", "openassistant", "oasst", "jsonl_chat", "gsm8k", "alpaca_seed");
+        var reasoning = new Option<string>("--reasoning") { Description = "JSONL chat, GSM8K: traces as think blocks, plain reply text, or dropped.", DefaultValueFactory = _ => "think" };
+        reasoning.AcceptOnlyFromAmong("think", "plain", "drop");
         var tokenizer = new Option<string>("--tokenizer") { Description = "gpt2 or char:<vocab.json>.", DefaultValueFactory = _ => "gpt2" };
         var maxLength = new Option<int>("--max-length") { Description = "Maximum tokens per example.", DefaultValueFactory = _ => 2048 };
         var overLength = new Option<string>("--over-length") { Description = "What to do with longer examples.", DefaultValueFactory = _ => "truncate" };
@@ -30,7 +32,7 @@ internal static class BuildChatCommand
         var force = new Option<bool>("--force") { Description = "Rebuild even when the folder holds a dataset with the same fingerprint." };
 
         var command = new Command("build-chat", "Build a tokenized chat dataset (ids, loss masks, offsets, dataset.json).");
-        foreach (var option in new Option[] { input, outputDir, format, tokenizer, maxLength, overLength, trainSplit, subsample, seed, onMalformed, threads, languages, force })
+        foreach (var option in new Option[] { input, outputDir, format, reasoning, tokenizer, maxLength, overLength, trainSplit, subsample, seed, onMalformed, threads, languages, force })
             command.Options.Add(option);
         command.SetAction((parseResult, cancellationToken) => DataCommandRunner.RunAsync(parseResult, async output =>
         {
@@ -45,6 +47,7 @@ internal static class BuildChatCommand
                 SubsampleSize = parseResult.GetValue(subsample),
                 Seed = parseResult.GetValue(seed),
                 OnMalformed = parseResult.GetValue(onMalformed) == "skip" ? MalformedRecordPolicy.Skip : MalformedRecordPolicy.Throw,
+                Reasoning = parseResult.GetValue(reasoning) switch { "plain" => ReasoningTraces.Plain, "drop" => ReasoningTraces.Drop, _ => ReasoningTraces.Think },
                 Oasst = new OasstOptions
                 {
                     ThreadMode = parseResult.GetValue(threads) == "all" ? OasstThreadMode.AllLeaves : OasstThreadMode.BestRanked,
@@ -75,6 +78,9 @@ internal static class BuildChatCommand
         "sharegpt" => ChatFormat.ShareGpt,
         "openassistant" => ChatFormat.OpenAssistant,
         "oasst" => ChatFormat.Oasst,
+        "jsonl_chat" => ChatFormat.JsonlChat,
+        "gsm8k" => ChatFormat.Gsm8k,
+        "alpaca_seed" => ChatFormat.AlpacaSeed,
         _ => ChatFormat.Auto,
     };
 }

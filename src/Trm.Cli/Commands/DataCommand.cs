@@ -14,6 +14,7 @@ public static class DataCommand
         var data = new Command("data", "Download, build, prepare and inspect datasets.");
         ChatDataCommands.AddTo(data);
         PuzzleDataCommands.AddTo(data);
+        SftDataCommands.AddTo(data);
         return data;
     }
 }

@@ -9,7 +9,7 @@ internal static class DataDownloadCommand
 {
     public static Command Create()
     {
-        var dataset = new Option<string[]>("--dataset", "-d") { Description = "Dataset name(s): alpaca, dolly, oasst1 (repeatable).", AllowMultipleArgumentsPerToken = true };
+        var dataset = new Option<string[]>("--dataset", "-d") { Description = "Dataset name(s): alpaca, dolly, oasst1, or a hub set's Parquet shards: gsm8k, smol-smoltalk (repeatable).", AllowMultipleArgumentsPerToken = true };
         var all = new Option<bool>("--all") { Description = "Download every known dataset." };
         var list = new Option<bool>("--list") { Description = "List the known datasets and exit." };
         var outputDir = new Option<string>("--output-dir", "-o") { Description = "Folder that receives the files.", DefaultValueFactory = _ => "data/raw" };
@@ -27,7 +27,7 @@ internal static class DataDownloadCommand
                 return 0;
             }
             var names = parseResult.GetValue(dataset) ?? [];
-            var targets = parseResult.GetValue(all) ? DatasetRegistry.All.ToList() : names.Select(DatasetRegistry.Find).ToList();
+            var targets = parseResult.GetValue(all) ? DatasetRegistry.All.ToList() : names.SelectMany(DatasetRegistry.FindFiles).ToList();
             if (targets.Count == 0)
                 throw new TrmDataException("name a dataset with --dataset, or use --all or --list");
             if (parseResult.GetValue(mirror) is { } baseUrl)

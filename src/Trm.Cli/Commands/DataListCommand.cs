@@ -27,5 +27,10 @@ internal static class DataListCommand
             var hash = dataset.Sha256 is { } sha ? $"sha256 {sha}" : "sha256 recorded on first download";
             output.WriteLine($"         format {dataset.Format.ToString().ToLowerInvariant()}, {size}, {hash}, licence {dataset.License}");
         }
+        foreach (var hub in DatasetRegistry.Hub)
+        {
+            output.WriteLine($"{hub.Name,-8} {hub.Description}");
+            output.WriteLine($"         {hub.Repository} at {hub.Revision}: {hub.Shards.Count} Parquet shard(s), licence {hub.License}");
+        }
     }
 }

@@ -36,6 +36,9 @@ public sealed record ChatDatasetOptions
     /// <summary>Thread extraction for OASST1 inputs.</summary>
     public OasstOptions Oasst { get; init; } = new();
 
+    /// <summary>What reasoning traces become (JSONL chat, GSM8K inputs): think blocks (default), plain reply text, or nothing.</summary>
+    public ReasoningTraces Reasoning { get; init; } = ReasoningTraces.Think;
+
     /// <summary>Threads used for tokenization (default: all cores).</summary>
     public int? Parallelism { get; init; }
 

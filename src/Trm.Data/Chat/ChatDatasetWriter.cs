@@ -31,7 +31,7 @@ internal sealed class ChatDatasetWriter(ChatDatasetOptions options, string direc
         }
         File.Delete(Path.Combine(directory, ChatDatasetInfo.FileName)); // the commit marker goes first, comes back last
 
-        var reader = new ChatFileReader(options.InputPath, new ChatReaderOptions { Format = options.Format, OnMalformed = options.OnMalformed, Oasst = options.Oasst });
+        var reader = new ChatFileReader(options.InputPath, new ChatReaderOptions { Format = options.Format, OnMalformed = options.OnMalformed, Oasst = options.Oasst, Reasoning = options.Reasoning });
         var conversations = new List<Conversation>();
         foreach (var conversation in reader.Read(cancellationToken))
         {
@@ -62,7 +62,7 @@ internal sealed class ChatDatasetWriter(ChatDatasetOptions options, string direc
             SubsampleSize = options.SubsampleSize,
             Seed = options.Seed,
             Source = options.InputPath,
-            SourceFormat = reader.Format.ToString().ToLowerInvariant(),
+            SourceFormat = ChatFormatDetector.NameOf(reader.Format),
             SourceSha256 = sourceHash,
             Fingerprint = fingerprint,
             Counts = new ChatDatasetCounts
@@ -118,6 +118,7 @@ internal sealed class ChatDatasetWriter(ChatDatasetOptions options, string direc
             subsample = options.SubsampleSize,
             seed = options.Seed,
             malformed = options.OnMalformed.ToString(),
+            reasoning = options.Reasoning.ToString(),
             oasst = new
             {
                 mode = options.Oasst.ThreadMode.ToString(),
@@ -243,7 +244,7 @@ internal sealed class ChatDatasetWriter(ChatDatasetOptions options, string direc
             end--;
         var messages = new List<ChatMessage>(end);
         for (var i = 0; i < end; i++)
-            messages.Add(new ChatMessage(conversation.Turns[i].Role, conversation.Turns[i].Text));
+            messages.Add(conversation.Turns[i].ToMessage());
         return messages;
     }
 

@@ -11,4 +11,13 @@ public sealed record ChatTurn(ChatRole Role, string Text)
 
     /// <summary>The source's id of this message (OASST message_id), or <see langword="null"/>.</summary>
     public string? MessageId { get; init; }
+
+    /// <summary>
+    /// The reasoning trace of an assistant turn (rendered in a <c>&lt;think&gt;</c> block before <see cref="Text"/>), or
+    /// <see langword="null"/> when the turn answers directly.
+    /// </summary>
+    public string? Reasoning { get; init; }
+
+    /// <summary>The turn as the chat template's message (reasoning included).</summary>
+    public ChatMessage ToMessage() => new(Role, Text) { Reasoning = Reasoning };
 }

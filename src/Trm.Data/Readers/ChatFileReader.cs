@@ -4,8 +4,8 @@ using Trm.Data.Oasst;
 namespace Trm.Data.Readers;
 
 /// <summary>
-/// Reads conversations from one chat/instruction file (Alpaca, Dolly, ShareGPT, OpenAssistant messages, OASST1 trees;
-/// JSONL or JSON list; gzip or not) in constant memory (except flat OASST rows, which are held until the trees are rebuilt).
+/// Reads conversations from one chat/instruction file (Alpaca, Dolly, ShareGPT, OpenAssistant messages, OASST1 trees,
+/// JSONL chat, GSM8K, seed tasks; JSONL, JSON list or Parquet; gzip or not) in constant memory (except flat OASST rows, which are held until the trees are rebuilt).
 /// </summary>
 /// <example>
 /// <code>
@@ -51,22 +51,28 @@ public sealed class ChatFileReader
             ChatFormat.Dolly => new DollyMapper(),
             ChatFormat.ShareGpt => TurnListMapper.ShareGpt,
             ChatFormat.OpenAssistant => TurnListMapper.OpenAssistant,
+            ChatFormat.JsonlChat => new JsonlChatMapper(Options.Reasoning),
+            ChatFormat.Gsm8k => new Gsm8kMapper(Options.Reasoning),
+            ChatFormat.AlpacaSeed => new AlpacaSeedMapper(),
             _ => throw new ArgumentOutOfRangeException(nameof(Format)),
         };
         foreach (var record in JsonRecordSource.Read(Path, report, Options.OnMalformed, cancellationToken))
         {
-            Conversation conversation;
+            IReadOnlyList<Conversation> conversations;
             try
             {
-                conversation = mapper.Map(record);
+                conversations = mapper.MapAll(record);
             }
             catch (TrmDataException error) when (Options.OnMalformed == MalformedRecordPolicy.Skip)
             {
                 report.AddSkip(error);
                 continue;
             }
-            report.ConversationsProduced++;
-            yield return conversation;
+            foreach (var conversation in conversations)
+            {
+                report.ConversationsProduced++;
+                yield return conversation;
+            }
         }
     }
 

@@ -14,4 +14,7 @@ public sealed record ChatReaderOptions
 
     /// <summary>Thread extraction options for OASST1 files.</summary>
     public OasstOptions Oasst { get; init; } = new();
+
+    /// <summary>What reasoning traces become (JSONL chat, GSM8K): think blocks (default), plain reply text, or nothing.</summary>
+    public ReasoningTraces Reasoning { get; init; } = ReasoningTraces.Think;
 }

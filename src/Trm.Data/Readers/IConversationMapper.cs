@@ -4,4 +4,7 @@ namespace Trm.Data.Readers;
 internal interface IConversationMapper
 {
     Chat.Conversation Map(in JsonRecord record);
+
+    /// <summary>Every conversation of the record (one, unless the format packs several, as seed tasks' instances do).</summary>
+    IReadOnlyList<Chat.Conversation> MapAll(in JsonRecord record) => [Map(record)];
 }

@@ -3,7 +3,10 @@ using System.Text.Json;
 
 namespace Trm.Data.Readers;
 
-/// <summary>Enumerates the JSON records of a JSONL file or of a top-level JSON list (gzip or not), one at a time.</summary>
+/// <summary>
+/// Enumerates the JSON records of a JSONL file or of a top-level JSON list (gzip or not), one at a time; Parquet files
+/// are read row by row as JSON objects (see <see cref="ParquetRecordSource"/>).
+/// </summary>
 internal static class JsonRecordSource
 {
     /// <summary>Whether the file's first non-blank byte opens a JSON list.</summary>
@@ -26,7 +29,11 @@ internal static class JsonRecordSource
     /// (a JSON list cannot be resynchronised after a syntax error, so it always throws).
     /// </summary>
     public static IEnumerable<JsonRecord> Read(string path, ReadReport report, MalformedRecordPolicy policy, CancellationToken cancellationToken)
-        => IsJsonList(path) ? ReadList(path, report, cancellationToken) : ReadLines(path, report, policy, cancellationToken);
+    {
+        if (ParquetRecordSource.IsParquet(path))
+            return ParquetRecordSource.Read(path, report, policy, cancellationToken);
+        return IsJsonList(path) && !JsonlChatLines.IsMessageListPerLine(path) ? ReadList(path, report, cancellationToken) : ReadLines(path, report, policy, cancellationToken);
+    }
 
     private static IEnumerable<JsonRecord> ReadList(string path, ReadReport report, CancellationToken cancellationToken)
     {

@@ -8,6 +8,13 @@ public sealed record ChatMessage(ChatRole Role, string Content)
     /// <summary>What is said.</summary>
     public string Content { get; init; } = Content ?? throw new ArgumentNullException(nameof(Content));
 
+    /// <summary>
+    /// The reasoning trace of an assistant turn, rendered as <c>&lt;think&gt;reasoning&lt;/think&gt;</c> before
+    /// <see cref="Content"/> and trained on like the answer. <see langword="null"/> (default): no think block, the
+    /// turn answers directly; an empty string renders an empty block. Only assistant messages may carry one.
+    /// </summary>
+    public string? Reasoning { get; init; }
+
     /// <summary>A system message.</summary>
     public static ChatMessage System(string content) => new(ChatRole.System, content);
 
@@ -16,4 +23,8 @@ public sealed record ChatMessage(ChatRole Role, string Content)
 
     /// <summary>An assistant message.</summary>
     public static ChatMessage Assistant(string content) => new(ChatRole.Assistant, content);
+
+    /// <summary>An assistant message that thinks first: <paramref name="reasoning"/> in a think block, then <paramref name="content"/>.</summary>
+    public static ChatMessage Assistant(string content, string reasoning)
+        => new(ChatRole.Assistant, content) { Reasoning = reasoning ?? throw new ArgumentNullException(nameof(reasoning)) };
 }

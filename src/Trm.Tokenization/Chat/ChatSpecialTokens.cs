@@ -2,7 +2,8 @@ namespace Trm.Tokenization.Chat;
 
 /// <summary>
 /// The special tokens a <see cref="ChatTemplate"/> adds to its base tokenizer, in this order, right after the base
-/// vocabulary (GPT-2: <c>&lt;|system|&gt;</c> = 50257 … <c>&lt;|pad|&gt;</c> = 50261, vocabulary size 50262).
+/// vocabulary (GPT-2: <c>&lt;|system|&gt;</c> = 50257 … <c>&lt;|pad|&gt;</c> = 50261, <c>&lt;think&gt;</c> = 50262,
+/// <c>&lt;/think&gt;</c> = 50263, vocabulary size 50264).
 /// </summary>
 public static class ChatSpecialTokens
 {
@@ -21,8 +22,14 @@ public static class ChatSpecialTokens
     /// <summary>Fills batches to equal length; never trained on.</summary>
     public const string Pad = "<|pad|>";
 
+    /// <summary>Opens the reasoning trace at the start of an assistant turn (trained on, like the rest of the turn).</summary>
+    public const string ThinkStart = "<think>";
+
+    /// <summary>Closes the reasoning trace; the answer follows it.</summary>
+    public const string ThinkEnd = "</think>";
+
     /// <summary>All chat tokens in id order.</summary>
-    public static IReadOnlyList<string> All { get; } = [System, User, Assistant, End, Pad];
+    public static IReadOnlyList<string> All { get; } = [System, User, Assistant, End, Pad, ThinkStart, ThinkEnd];
 
     /// <summary>The start token of <paramref name="role"/>.</summary>
     public static string StartOf(ChatRole role) => role switch

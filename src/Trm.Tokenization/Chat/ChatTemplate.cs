@@ -3,7 +3,9 @@ namespace Trm.Tokenization.Chat;
 /// <summary>
 /// Renders conversations to token ids and a loss mask. Each message becomes
 /// <c>&lt;|role|&gt; content &lt;|end|&gt;</c> (role one of system, user, assistant); the loss mask is 1 on assistant content
-/// and the <c>&lt;|end|&gt;</c> closing it, 0 elsewhere (role tokens included). A completion prompt ends with
+/// and the <c>&lt;|end|&gt;</c> closing it, 0 elsewhere (role tokens included). An assistant message with a
+/// <see cref="ChatMessage.Reasoning"/> trace renders <c>&lt;|assistant|&gt;&lt;think&gt; reasoning &lt;/think&gt; content &lt;|end|&gt;</c>,
+/// the think block trained on like the answer, so the model learns when to think and when to answer directly. A completion prompt ends with
 /// <c>&lt;|assistant|&gt;</c> so the model writes the answer and stops with <c>&lt;|end|&gt;</c>.
 /// </summary>
 /// <remarks>
@@ -21,6 +23,8 @@ public sealed class ChatTemplate
         AssistantId = tokenizer.GetSpecialTokenId(ChatSpecialTokens.Assistant);
         EndId = tokenizer.GetSpecialTokenId(ChatSpecialTokens.End);
         PadId = tokenizer.GetSpecialTokenId(ChatSpecialTokens.Pad);
+        ThinkStartId = tokenizer.GetSpecialTokenId(ChatSpecialTokens.ThinkStart);
+        ThinkEndId = tokenizer.GetSpecialTokenId(ChatSpecialTokens.ThinkEnd);
     }
 
     /// <summary>
@@ -50,6 +54,12 @@ public sealed class ChatTemplate
 
     /// <summary>Id of <see cref="ChatSpecialTokens.Pad"/>.</summary>
     public int PadId { get; }
+
+    /// <summary>Id of <see cref="ChatSpecialTokens.ThinkStart"/>.</summary>
+    public int ThinkStartId { get; }
+
+    /// <summary>Id of <see cref="ChatSpecialTokens.ThinkEnd"/>.</summary>
+    public int ThinkEndId { get; }
 
     /// <summary>The start-token id of <paramref name="role"/>.</summary>
     public int StartId(ChatRole role) => role switch
@@ -207,7 +217,12 @@ public sealed class ChatTemplate
         var sb = new System.Text.StringBuilder();
         foreach (var message in messages)
         {
-            sb.Append(ChatSpecialTokens.StartOf(message.Role)).Append(message.Content).Append(ChatSpecialTokens.End);
+            sb.Append(ChatSpecialTokens.StartOf(message.Role));
+            if (message.Reasoning is not null)
+            {
+                sb.Append(ChatSpecialTokens.ThinkStart).Append(message.Reasoning).Append(ChatSpecialTokens.ThinkEnd);
+            }
+            sb.Append(message.Content).Append(ChatSpecialTokens.End);
         }
         if (forCompletion)
         {
@@ -233,6 +248,10 @@ public sealed class ChatTemplate
         {
             var message = messages[i] ?? throw new ChatTemplateException($"Message {i} is null.", i);
             ChatRole expected = previous == ChatRole.User ? ChatRole.Assistant : ChatRole.User;
+            if (message.Reasoning is not null && message.Role != ChatRole.Assistant)
+            {
+                throw new ChatTemplateException($"Message {i} is {Describe(message.Role)} with a reasoning trace; only assistant messages may think.", i);
+            }
             if (message.Role == ChatRole.System && i > 0)
             {
                 throw new ChatTemplateException($"Message {i} is a system message; only the first message may be one.", i);
@@ -258,12 +277,22 @@ public sealed class ChatTemplate
         _ => "an assistant message",
     };
 
+    /// <summary>The ids between each message's start and end tokens: the think block (when any), then the content.</summary>
     private int[][] EncodeMessages(IReadOnlyList<ChatMessage> messages)
     {
         var segments = new int[messages.Count][];
         for (int i = 0; i < messages.Count; i++)
         {
-            segments[i] = Tokenizer.EncodeToIds(messages[i].Content);
+            if (messages[i].Reasoning is not { } reasoning)
+            {
+                segments[i] = Tokenizer.EncodeToIds(messages[i].Content);
+                continue;
+            }
+            var ids = new List<int> { ThinkStartId };
+            Tokenizer.EncodeToIds(reasoning, ids);
+            ids.Add(ThinkEndId);
+            Tokenizer.EncodeToIds(messages[i].Content, ids);
+            segments[i] = ids.ToArray();
         }
         return segments;
     }

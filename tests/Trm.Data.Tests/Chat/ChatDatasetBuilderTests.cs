@@ -38,7 +38,7 @@ public class ChatDatasetBuilderTests
         var (ids, mask) = dataset.Train[1];
         Assert.That(ids, Is.EqualTo(expectedIds));
         Assert.That(mask, Is.EqualTo(expectedMask));
-        Assert.That(result.Info.VocabSize, Is.EqualTo(50_257 + 5));
+        Assert.That(result.Info.VocabSize, Is.EqualTo(50_257 + 7));
         Assert.That(result.Info.SpecialTokens["<|endoftext|>"], Is.EqualTo(50256));
         Assert.That(result.Info.SpecialTokens["<|pad|>"], Is.EqualTo(result.Info.PadId));
         Assert.That(result.Info.Counts.TrainTrainedTokens, Is.EqualTo(Enumerable.Range(0, 3).Sum(i => dataset.Train[i].LossMask.Sum(b => b))));
@@ -153,7 +153,7 @@ public class ChatDatasetBuilderTests
         var result = await new ChatDatasetBuilder().FromFile(ChatTestData.Path("chat", "dolly.jsonl")).WithTokenizer("char:" + vocab).WithTrainSplit(1.0).BuildAsync(dir.File("out"));
         using var dataset = ChatDataset.Open(dir.File("out"));
         var chars = CharTokenizer.Load(vocab);
-        Assert.That(result.Info.VocabSize, Is.EqualTo(chars.VocabSize + 5));
+        Assert.That(result.Info.VocabSize, Is.EqualTo(chars.VocabSize + 7));
         Assert.That(result.Info.Dtype, Is.EqualTo("uint16"));
         var (ids, mask) = dataset.Train[1];
         Assert.That(ids.Length, Is.EqualTo(1 + "Which is a species of fish? Tope or Rope".Length + 2 + "Tope".Length + 1));

@@ -146,9 +146,13 @@ public class ChatFileReaderTests
         var shared = ChatTestData.Shared("gsm8k", "train.jsonl");
         if (shared is null)
             Assert.Ignore("../shared/data is not available");
-        // The raw GSM8K rows are not a chat format: the reader must say so, naming the fields it saw.
-        var error = Assert.Throws<TrmDataException>(() => ChatFormatDetector.Detect(shared!));
-        Assert.That(error!.Message, Is.EqualTo($"{shared}:1: cannot detect the chat format from the first record (fields: question, answer); give the format explicitly"));
+        // The raw GSM8K rows are detected as GSM8K and read directly.
+        Assert.That(ChatFormatDetector.Detect(shared!), Is.EqualTo(ChatFormat.Gsm8k));
+        Assert.That(Read(shared!), Has.Count.EqualTo(7_473));
+        var unknown = new ScratchDirectory();
+        var error = Assert.Throws<TrmDataException>(() => ChatFormatDetector.Detect(unknown.Write("q.jsonl", "{\"question\":\"q\",\"reply\":\"a\"}\n")));
+        Assert.That(error!.Message, Is.EqualTo($"{unknown.File("q.jsonl")}:1: cannot detect the chat format from the first record (fields: question, reply); give the format explicitly"));
+        unknown.Dispose();
 
         // converted on the fly to an Alpaca JSON list: all 7,473 problems come back, answers ending with "#### <number>"
         using var dir = new ScratchDirectory();

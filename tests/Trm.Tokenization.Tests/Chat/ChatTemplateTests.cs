@@ -5,7 +5,7 @@ namespace Trm.Tokenization.Tests.Chat;
 /// <summary>
 /// Ids checked by hand: GPT-2 ids of the contents come from the reference encoder ("hi" = 5303, "Hello!" = 15496 0,
 /// "Thanks" = 9690, "You are welcome." = 1639 389 7062 13, "Be brief." = 3856 4506 13, "2+2?" = 17 10 17 30, "4" = 19);
-/// chat tokens follow the vocabulary: system 50257, user 50258, assistant 50259, end 50260, pad 50261.
+/// chat tokens follow the vocabulary: system 50257, user 50258, assistant 50259, end 50260, pad 50261, think 50262-50263.
 /// </summary>
 public class ChatTemplateTests
 {
@@ -21,7 +21,8 @@ public class ChatTemplateTests
     public void SpecialTokens_FollowTheBaseVocabulary()
     {
         Assert.That((Template.SystemId, Template.UserId, Template.AssistantId, Template.EndId, Template.PadId), Is.EqualTo((50257, 50258, 50259, 50260, 50261)));
-        Assert.That(Template.Tokenizer.VocabSize, Is.EqualTo(50262));
+        Assert.That((Template.ThinkStartId, Template.ThinkEndId), Is.EqualTo((50262, 50263)));
+        Assert.That(Template.Tokenizer.VocabSize, Is.EqualTo(50264));
         Assert.That(Template.Tokenizer.GetSpecialTokenId("<|endoftext|>"), Is.EqualTo(50256));
         Assert.That(Template.Tokenizer.Decode([Usr, 5303, End]), Is.EqualTo("<|user|>hi<|end|>"));
     }
@@ -147,7 +148,7 @@ public class ChatTemplateTests
     public void CharTokenizer_GetsChatTokensAfterItsCharacters()
     {
         var template = ChatTemplate.Create(CharTokenizer.Build("abc"));
-        Assert.That((template.SystemId, template.PadId, template.Tokenizer.VocabSize), Is.EqualTo((3, 7, 8)));
+        Assert.That((template.SystemId, template.PadId, template.Tokenizer.VocabSize), Is.EqualTo((3, 7, 10)));
         var chat = template.Render([ChatMessage.User("ab"), ChatMessage.Assistant("c")]);
         Assert.That(chat.Ids, Is.EqualTo(new[] { 4, 0, 1, 6, 5, 2, 6 }));
         Assert.That(chat.LossMask, Is.EqualTo(new byte[] { 0, 0, 0, 0, 0, 1, 1 }));
