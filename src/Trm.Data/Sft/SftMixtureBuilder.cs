@@ -4,6 +4,8 @@ using Trm.Data.Chat;
 using Trm.Data.Readers;
 using Trm.Tokenization.Chat;
 
+using Trm.Core.IO;
+
 namespace Trm.Data.Sft;
 
 /// <summary>

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
+using Trm.Core.IO;
+
 namespace Trm.Data.Sft;
 
 /// <summary>
