@@ -37,8 +37,15 @@ public sealed record TrainConfig
     /// <summary>Passes over the training groups (<c>epochs</c>).</summary>
     [JsonPropertyName("epochs")] public int Epochs { get; init; } = 100000;
 
-    /// <summary>Epochs between evaluations (<c>eval_interval</c>); must divide <see cref="Epochs"/>; <see langword="null"/> evaluates once at the end.</summary>
-    [JsonPropertyName("eval_interval")] public int? EvalInterval { get; init; } = 10000;
+    /// <summary>The reference's <c>eval_interval</c> (10000 epochs, a tenth of its default <c>epochs</c>).</summary>
+    public const int DefaultEvalInterval = 10000;
+
+    /// <summary>
+    /// Epochs between evaluations (<c>eval_interval</c>); must divide <see cref="Epochs"/>; <see langword="null"/> evaluates
+    /// once at the end. Left at <see cref="DefaultEvalInterval"/> when that does not divide <see cref="Epochs"/>, it is
+    /// cleared (see <see cref="ResolveDefaults"/>).
+    /// </summary>
+    [JsonPropertyName("eval_interval")] public int? EvalInterval { get; init; } = DefaultEvalInterval;
 
     /// <summary>First evaluation iteration (<c>min_eval_interval</c>).</summary>
     [JsonPropertyName("min_eval_interval")] public int MinEvalInterval { get; init; }
@@ -121,10 +128,36 @@ public sealed record TrainConfig
     /// <summary>Cap on test examples per evaluation (<c>eval_max_examples</c>, ours); <see langword="null"/> uses the whole split.</summary>
     [JsonPropertyName("eval_max_examples")] public int? EvalMaxExamples { get; init; }
 
-    /// <summary>Validates every field and throws <see cref="TrmConfigException"/> naming the first bad key.</summary>
-    /// <returns>This configuration, for chaining.</returns>
+    /// <summary>
+    /// Resolves the defaults that depend on another key — one today: an <see cref="EvalInterval"/> left at
+    /// <see cref="DefaultEvalInterval"/> that does not divide <see cref="Epochs"/> (say <c>epochs=7</c> set alone) is
+    /// cleared, so the run evaluates once at the end instead of failing on a key the user did not write. Any other value
+    /// is the user's own and must divide <see cref="Epochs"/>. <see cref="Validate"/> applies this first, so every path
+    /// (overrides, JSON, <c>IConfiguration</c>, the builder) shares the one rule.
+    /// </summary>
+    /// <param name="note">What was changed, as a sentence for a log line; <see langword="null"/> when nothing was.</param>
+    /// <returns>This configuration, or a copy with the dependent defaults resolved.</returns>
+    public TrainConfig ResolveDefaults(out string? note)
+    {
+        if (EvalInterval == DefaultEvalInterval && Epochs > 0 && Epochs % DefaultEvalInterval != 0)
+        {
+            note = $"eval_interval is left at its default ({DefaultEvalInterval}), which does not divide epochs ({Epochs}): evaluating once at the end (set eval_interval to a divisor of epochs to evaluate more often)";
+            return this with { EvalInterval = null };
+        }
+        note = null;
+        return this;
+    }
+
+    /// <summary>
+    /// Resolves the dependent defaults (<see cref="ResolveDefaults"/>), then validates every field and throws
+    /// <see cref="TrmConfigException"/> naming the first bad key.
+    /// </summary>
+    /// <returns>The configuration to run: this one, or a copy with the dependent defaults resolved.</returns>
     public TrainConfig Validate()
     {
+        var resolved = ResolveDefaults(out _);
+        if (!ReferenceEquals(resolved, this)) return resolved.Validate();
+
         static void Require(bool ok, string key, string message)
         {
             if (!ok) throw new TrmConfigException(key, message);

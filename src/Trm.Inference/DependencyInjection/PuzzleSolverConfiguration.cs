@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+using Trm.Inference.Puzzles;
+
+namespace Trm.Inference.DependencyInjection;
+
+/// <summary>
+/// Reads <see cref="PuzzleSolverOptions"/> from a configuration section, accepting the snake_case names
+/// (<c>stop_at_halt</c>) and the property names (<c>StopAtHalt</c>) alike; an unknown key or a bad value fails, naming it.
+/// </summary>
+internal sealed class PuzzleSolverConfiguration(IConfiguration section) : IConfigureOptions<PuzzleSolverOptions>
+{
+    public void Configure(PuzzleSolverOptions options)
+    {
+        var errors = new List<string>();
+        foreach (var child in section.GetChildren())
+        {
+            var value = child.Value ?? "";
+            switch (child.Key.Replace("_", "", StringComparison.Ordinal).ToUpperInvariant())
+            {
+                case "CHECKPOINT":
+                    options.Checkpoint = value.Length == 0 ? null : value;
+                    break;
+                case "DEVICE":
+                    options.Device = value;
+                    break;
+                case "STOPATHALT" when bool.TryParse(value, out var stop):
+                    options.StopAtHalt = stop;
+                    break;
+                case "STOPATHALT":
+                    errors.Add($"Config key '{child.Key}' (configuration '{child.Path}'): expected true or false, got '{value}'");
+                    break;
+                default:
+                    errors.Add($"Config key '{child.Key}' (configuration '{child.Path}'): unknown key; known keys: checkpoint, device, stop_at_halt");
+                    break;
+            }
+        }
+        if (errors.Count > 0) throw new OptionsValidationException(Options.DefaultName, typeof(PuzzleSolverOptions), errors);
+    }
+}
