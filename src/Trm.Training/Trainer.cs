@@ -51,6 +51,8 @@ public sealed class Trainer : IDisposable
     private PuzzleIteratorState _dataState = PuzzleIteratorState.Start;
     private bool _disposed;
     private long _resumedStep = -1;
+    private readonly bool _ownsModel;
+    private readonly bool _ownsData;
 
     internal Trainer(TrainerSettings settings)
     {
@@ -63,6 +65,8 @@ public sealed class Trainer : IDisposable
         _train = settings.Train;
         _test = settings.Test;
         _head = settings.Head;
+        _ownsModel = settings.OwnsModel;
+        _ownsData = settings.OwnsData;
         ModelConfig = _head.Model.Config;
         EpochsPerIteration = Config.EvalInterval ?? Config.Epochs;
         var meta = _train.Metadata;
@@ -495,8 +499,11 @@ public sealed class Trainer : IDisposable
         _metrics?.Dispose();
         _ema?.Dispose();
         _optimizer?.Dispose();
-        _head.Dispose();
-        _train.Dispose();
-        _test?.Dispose();
+        if (_ownsModel) _head.Dispose();
+        if (_ownsData)
+        {
+            _train.Dispose();
+            _test?.Dispose();
+        }
     }
 }

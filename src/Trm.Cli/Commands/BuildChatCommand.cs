@@ -23,7 +23,7 @@ internal static class BuildChatCommand
         overLength.AcceptOnlyFromAmong("truncate", "drop");
         var trainSplit = new Option<double>("--train-split") { Description = "Fraction of examples in the train split.", DefaultValueFactory = _ => 0.95 };
         var subsample = new Option<int?>("--subsample-size") { Description = "Keep only N conversations, drawn with the seed." };
-        var seed = new Option<ulong>("--seed") { Description = "Seed of the subsample and the split.", DefaultValueFactory = _ => 42UL };
+        var seed = new Option<long>("--seed") { Description = "Seed of the subsample and the split.", DefaultValueFactory = _ => 42L };
         var onMalformed = new Option<string>("--on-malformed") { Description = "fail on the first malformed record, or skip and count them.", DefaultValueFactory = _ => "fail" };
         onMalformed.AcceptOnlyFromAmong("fail", "skip");
         var threads = new Option<string>("--oasst-threads") { Description = "OASST: best-ranked path per tree, or every leaf path.", DefaultValueFactory = _ => "best" };

@@ -28,7 +28,7 @@ public sealed record ChatDatasetOptions
     public int? SubsampleSize { get; init; }
 
     /// <summary>The seed of the subsample and of the split. Default 42.</summary>
-    public ulong Seed { get; init; } = 42;
+    public long Seed { get; init; } = 42;
 
     /// <summary>Throw on a malformed record (default) or skip and count it.</summary>
     public MalformedRecordPolicy OnMalformed { get; init; } = MalformedRecordPolicy.Throw;

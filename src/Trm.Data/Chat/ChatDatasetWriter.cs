@@ -153,7 +153,7 @@ internal sealed class ChatDatasetWriter(ChatDatasetOptions options, string direc
     {
         if (options.SubsampleSize is not { } size || size >= count)
             return Enumerable.Range(0, count).ToArray();
-        var order = Shuffled(count, SplitMix64.Mix(options.Seed, 0x5AB5));
+        var order = Shuffled(count, SplitMix64.Mix(unchecked((ulong)options.Seed), 0x5AB5));
         var kept = order.AsSpan(0, size).ToArray();
         Array.Sort(kept);
         return kept;
@@ -163,7 +163,7 @@ internal sealed class ChatDatasetWriter(ChatDatasetOptions options, string direc
     private (int[] Train, int[] Val) Split(int[] selected)
     {
         var trainCount = (int)Math.Round(selected.Length * options.TrainSplit, MidpointRounding.AwayFromZero);
-        var order = Shuffled(selected.Length, SplitMix64.Mix(options.Seed, 0x5B117));
+        var order = Shuffled(selected.Length, SplitMix64.Mix(unchecked((ulong)options.Seed), 0x5B117));
         var train = order.AsSpan(0, trainCount).ToArray().Select(i => selected[i]).Order().ToArray();
         var val = order.AsSpan(trainCount).ToArray().Select(i => selected[i]).Order().ToArray();
         return (train, val);

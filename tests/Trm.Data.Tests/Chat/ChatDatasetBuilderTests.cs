@@ -65,7 +65,7 @@ public class ChatDatasetBuilderTests
     {
         using var dir = new ScratchDirectory();
         var input = Gsm8kAlpaca(dir);
-        async Task<(long Train, long Val, string TrainBytes)> Build(string name, ulong seed)
+        async Task<(long Train, long Val, string TrainBytes)> Build(string name, long seed)
         {
             var result = await new ChatDatasetBuilder().FromFile(input).WithSubsample(50, seed).WithTrainSplit(0.8).BuildAsync(dir.File(name));
             return (result.Info.Counts.TrainExamples, result.Info.Counts.ValExamples, Convert.ToHexString(File.ReadAllBytes(Path.Combine(result.Directory, "train.tokens.bin"))));
