@@ -42,6 +42,7 @@ public sealed class CompositionTests
         }
         Assert.That(result.Steps, Is.EqualTo(3));
         Assert.That(result.LastEvaluation!.Examples, Is.EqualTo(2));
+        Assert.That(double.IsFinite(result.LastEvaluation.LmLoss), Is.True, $"eval loss {result.LastEvaluation.LmLoss}");
 
         // The trainer is gone; the caller's model and datasets are still alive and usable.
         using var solver = new PuzzleSolver(model);
