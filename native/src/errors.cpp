@@ -3,7 +3,7 @@
 #include <cstring>
 #include <string>
 
-#include "trm_native.h"
+#include "../include/trm_native.h"
 
 namespace {
 thread_local std::string g_error;

@@ -15,7 +15,7 @@ TRM_API const char* trm_op_name(int family, int code) {
   default:                   \
     return nullptr;          \
     }
-#include "trm_ops.def"
+#include "../include/trm_ops.def"
     default:
       return nullptr;
   }

@@ -7,6 +7,6 @@ namespace trm::ops {
 #define TRM_FAMILY_BEGIN(name, code, text) enum class name : int {
 #define TRM_OP(name, code, text) name = code,
 #define TRM_FAMILY_END(name) };
-#include "trm_ops.def"
+#include "../include/trm_ops.def"
 
 }  // namespace trm::ops

@@ -10,7 +10,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "trm_native.h"  // every export, declared once
+#include "../include/trm_native.h"  // every export, declared once
 #include "ops.h"         // op-code enums from trm_ops.def
 
 namespace trm {
