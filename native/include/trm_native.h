@@ -152,7 +152,7 @@ TRM_API int trm_autograd_grad(TrmTensor output, TrmTensor grad_output, const Trm
 
 // ---- optim.cpp ----
 TRM_API int trm_adamw_step(const TrmTensor* params, const TrmTensor* exp_avg, const TrmTensor* exp_avg_sq, int64_t* steps, int n, double lr, double beta1, double beta2, double eps, double weight_decay, int mode);
-TRM_API int trm_sgd_step(const TrmTensor* params, const TrmTensor* momentum_buf, int n, double lr, double momentum, double weight_decay, int nesterov);
+TRM_API int trm_sgd_step(const TrmTensor* params, const TrmTensor* momentum_buf, int64_t* steps, int n, double lr, double momentum, double weight_decay, int nesterov);
 TRM_API int trm_clip_grad_norm(const TrmTensor* params, int n, double max_norm, double* total_norm);
 TRM_API int trm_foreach_lerp_(const TrmTensor* dst, const TrmTensor* src, int n, double weight);
 TRM_API int trm_foreach_copy_(const TrmTensor* dst, const TrmTensor* src, int n);

@@ -129,14 +129,16 @@ TRM_API int trm_sparse_sign_sgd_step(TrmTensor weights, TrmTensor local_grad, Tr
 }
 
 // SGD with optional momentum (dampening 0) and L2 weight decay, PyTorch semantics. momentum_buf[i] may be an empty
-// tensor before the first step; it is then initialised to the gradient.
-TRM_API int trm_sgd_step(const TrmTensor* params, const TrmTensor* momentum_buf, int n, double lr, double momentum, double weight_decay,
-                         int nesterov) {
+// tensor before the first step; it is then initialised to the gradient. steps[i] counts the updates of parameter i
+// (incremented here for every parameter that has a gradient).
+TRM_API int trm_sgd_step(const TrmTensor* params, const TrmTensor* momentum_buf, int64_t* steps, int n, double lr, double momentum,
+                         double weight_decay, int nesterov) {
   TRM_GUARD(-1, {
     at::NoGradGuard no_grad;
     for (int i = 0; i < n; ++i) {
       at::Tensor& p = *params[i];
       if (!p.grad().defined()) continue;
+      ++steps[i];
       at::Tensor d = p.grad();
       if (weight_decay != 0) d = d.add(p, weight_decay);
       if (momentum != 0) {

@@ -113,7 +113,12 @@ public class OptimizerTests
         p.Grad = Tensors.FromArray(new double[] { 1 });
         opt.Step();
         Assert.That(p.Item<double>(), Is.EqualTo(0.799 - 0.281699).Within(1e-12));
-        using var plain = new Sgd([Tensors.FromArray(new double[] { 3 }).RequiresGrad_()], lr: 0.5);
+        Assert.That(opt.StateDict().Scalars["state.0.0.step"], Is.EqualTo(2));
+        var idle = Tensors.FromArray(new double[] { 3 }).RequiresGrad_();
+        using var plain = new Sgd([idle], lr: 0.5);
+        plain.Step();
+        Assert.That(idle.Item<double>(), Is.EqualTo(3), "no gradient: untouched");
+        Assert.That(plain.StateDict().Scalars["state.0.0.step"], Is.EqualTo(0), "and not counted");
         Assert.That(plain.StateDict().Tensors, Is.Empty);
     }
 

@@ -131,7 +131,7 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Lib)] internal static partial int trm_adamw_step(IntPtr* parameters, IntPtr* expAvg, IntPtr* expAvgSq, long* steps, int n, double lr, double beta1, double beta2, double eps, double weightDecay, int mode);
     [LibraryImport(Lib)] internal static partial int trm_adam_atan2_step(IntPtr* parameters, IntPtr* expAvg, IntPtr* expAvgSq, long* steps, int n, double lr, double beta1, double beta2, double weightDecay);
     [LibraryImport(Lib)] internal static partial int trm_sparse_sign_sgd_step(TensorHandle weights, TensorHandle localGrad, TensorHandle localIds, double lr, double weightDecay);
-    [LibraryImport(Lib)] internal static partial int trm_sgd_step(IntPtr* parameters, IntPtr* momentumBuf, int n, double lr, double momentum, double weightDecay, int nesterov);
+    [LibraryImport(Lib)] internal static partial int trm_sgd_step(IntPtr* parameters, IntPtr* momentumBuf, long* steps, int n, double lr, double momentum, double weightDecay, int nesterov);
     [LibraryImport(Lib)] internal static partial int trm_clip_grad_norm(IntPtr* parameters, int n, double maxNorm, double* totalNorm);
     [LibraryImport(Lib)] internal static partial int trm_foreach_lerp_(IntPtr* dst, IntPtr* src, int n, double weight);
     [LibraryImport(Lib)] internal static partial int trm_foreach_copy_(IntPtr* dst, IntPtr* src, int n);

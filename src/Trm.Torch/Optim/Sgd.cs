@@ -30,7 +30,6 @@ public sealed unsafe class Sgd : Optimizer
     {
         fixed (IntPtr* p = parameters)
         fixed (IntPtr* b = state.Length > 0 ? state[0] : null)
-            Check(trm_sgd_step(p, b, parameters.Length, group.Lr, Momentum, group.WeightDecay, Nesterov ? 1 : 0), "sgd.step");
-        for (int i = 0; i < parameters.Length; i++) steps[i]++;
+            Check(trm_sgd_step(p, b, steps, parameters.Length, group.Lr, Momentum, group.WeightDecay, Nesterov ? 1 : 0), "sgd.step");
     }
 }
