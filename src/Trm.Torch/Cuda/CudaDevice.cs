@@ -1,3 +1,4 @@
+using Trm.Torch.Native;
 using static Trm.Torch.Native.NativeMethods;
 
 namespace Trm.Torch.Cuda;
@@ -34,25 +35,25 @@ public static unsafe class CudaDevice
         Check(trm_cuda_empty_cache(), "cuda.empty_cache");
     }
 
-    private static long Stat(int device, int which, string op)
+    private static long Stat(int device, MemoryStat which, string op)
     {
         RequireCuda(op);
         long v;
-        Check(trm_cuda_memory_stat(device, which, &v), op);
+        Check(trm_cuda_memory_stat(device, (int)which, &v), op);
         return v;
     }
 
     /// <summary>Bytes currently allocated by tensors.</summary>
-    public static long MemoryAllocated(int device = 0) => Stat(device, 0, "cuda.memory_allocated");
+    public static long MemoryAllocated(int device = 0) => Stat(device, MemoryStat.Allocated, "cuda.memory_allocated");
 
     /// <summary>Bytes currently reserved by the caching allocator.</summary>
-    public static long MemoryReserved(int device = 0) => Stat(device, 1, "cuda.memory_reserved");
+    public static long MemoryReserved(int device = 0) => Stat(device, MemoryStat.Reserved, "cuda.memory_reserved");
 
     /// <summary>Peak bytes allocated since start or <see cref="ResetPeakMemoryStats"/>.</summary>
-    public static long MaxMemoryAllocated(int device = 0) => Stat(device, 2, "cuda.max_memory_allocated");
+    public static long MaxMemoryAllocated(int device = 0) => Stat(device, MemoryStat.PeakAllocated, "cuda.max_memory_allocated");
 
     /// <summary>Peak bytes reserved since start or <see cref="ResetPeakMemoryStats"/>.</summary>
-    public static long MaxMemoryReserved(int device = 0) => Stat(device, 3, "cuda.max_memory_reserved");
+    public static long MaxMemoryReserved(int device = 0) => Stat(device, MemoryStat.PeakReserved, "cuda.max_memory_reserved");
 
     /// <summary>Resets the peak statistics.</summary>
     public static void ResetPeakMemoryStats(int device = 0)
