@@ -17,7 +17,6 @@ internal sealed class ChatDatasetWriter(ChatDatasetOptions options, string direc
     {
         if (!File.Exists(options.InputPath))
             throw new TrmDataException("file not found", options.InputPath, null, null);
-        Directory.CreateDirectory(directory);
         var template = ChatTemplate.Create(LoadTokenizer(options.Tokenizer));
         var sourceHash = Sha256File(options.InputPath);
         var fingerprint = Fingerprint(sourceHash, template.Tokenizer);
@@ -27,7 +26,8 @@ internal sealed class ChatDatasetWriter(ChatDatasetOptions options, string direc
             logger?.LogInformation("Reusing {Directory}: same fingerprint {Fingerprint}", directory, fingerprint);
             return new ChatDatasetBuildResult(directory, existing, Reused: true, new ReadReport());
         }
-        File.Delete(Path.Combine(directory, ChatDatasetInfo.FileName)); // the commit marker goes first, comes back last
+        // Everything is written into a staging sibling and swapped in at the end: the previous dataset stays readable until then.
+        using var output = new AtomicDirectory(directory);
 
         var reader = new ChatFileReader(options.InputPath, new ChatReaderOptions { Format = options.Format, OnMalformed = options.OnMalformed, Oasst = options.Oasst });
         var conversations = new List<Conversation>();
@@ -38,14 +38,16 @@ internal sealed class ChatDatasetWriter(ChatDatasetOptions options, string direc
                 progress?.Report(new ChatBuildProgress("read", conversations.Count, null));
         }
         progress?.Report(new ChatBuildProgress("read", conversations.Count, conversations.Count));
+        BuildFaults.At("chat:read");
 
         var selected = Subsample(conversations.Count);
         var (train, val) = Split(selected);
         var rendered = Render(conversations, selected, template, cancellationToken, out var invalid, out var truncated, out var dropped);
 
         var dtype = TokenDtypes.ForVocabSize(template.Tokenizer.VocabSize);
-        var trainStats = WriteSplit("train", train, rendered, dtype, cancellationToken);
-        var valStats = WriteSplit("val", val, rendered, dtype, cancellationToken);
+        var trainStats = WriteSplit(output.Staging, "train", train, rendered, dtype, cancellationToken);
+        BuildFaults.At("chat:train-written");
+        var valStats = WriteSplit(output.Staging, "val", val, rendered, dtype, cancellationToken);
         var info = new ChatDatasetInfo
         {
             Tokenizer = options.Tokenizer,
@@ -81,7 +83,9 @@ internal sealed class ChatDatasetWriter(ChatDatasetOptions options, string direc
                 ValTrainedTokens = valStats.Trained,
             },
         };
-        info.Save(directory);
+        info.Save(output.Staging);
+        cancellationToken.ThrowIfCancellationRequested();
+        output.Commit();
         logger?.LogInformation("Built {Directory}: {Train} train / {Val} val examples, {Truncated} truncated, {Dropped} dropped, {Skipped} skipped",
             directory, trainStats.Examples, valStats.Examples, truncated, dropped, reader.Report.Skipped + invalid);
         return new ChatDatasetBuildResult(directory, info, Reused: false, reader.Report);
@@ -245,14 +249,14 @@ internal sealed class ChatDatasetWriter(ChatDatasetOptions options, string direc
         return messages;
     }
 
-    private (long Examples, long Tokens, long Trained) WriteSplit(string split, int[] indices, RenderedChat?[] rendered, TokenDtype dtype, CancellationToken cancellationToken)
+    private (long Examples, long Tokens, long Trained) WriteSplit(string folder, string split, int[] indices, RenderedChat?[] rendered, TokenDtype dtype, CancellationToken cancellationToken)
     {
         var kept = indices.Select(i => rendered[i]).OfType<RenderedChat>().ToList();
         var offsets = new long[kept.Count + 1];
         for (var i = 0; i < kept.Count; i++)
             offsets[i + 1] = offsets[i] + kept[i].Length;
         var width = dtype.Size();
-        AtomicFile.Write(Path.Combine(directory, ChatDatasetFiles.Tokens(split)), stream =>
+        AtomicFile.Write(Path.Combine(folder, ChatDatasetFiles.Tokens(split)), stream =>
         {
             var buffer = new byte[1 << 16];
             var used = 0;
@@ -275,12 +279,12 @@ internal sealed class ChatDatasetWriter(ChatDatasetOptions options, string direc
             }
             stream.Write(buffer, 0, used);
         });
-        AtomicFile.Write(Path.Combine(directory, ChatDatasetFiles.Mask(split)), stream =>
+        AtomicFile.Write(Path.Combine(folder, ChatDatasetFiles.Mask(split)), stream =>
         {
             foreach (var chat in kept)
                 stream.Write(chat.LossMask);
         });
-        AtomicFile.Write(Path.Combine(directory, ChatDatasetFiles.Offsets(split)), stream =>
+        AtomicFile.Write(Path.Combine(folder, ChatDatasetFiles.Offsets(split)), stream =>
         {
             var bytes = new byte[offsets.Length * 8];
             for (var i = 0; i < offsets.Length; i++)

@@ -14,10 +14,11 @@ internal static class PuzzleDatasetWriter
             cancellationToken.ThrowIfCancellationRequested();
             var trainMeta = PuzzleDatasetMetadata.Describe([train], vocabSize, identifiers.Count, ignoreLabelId: ignoreLabelId);
             var testMeta = PuzzleDatasetMetadata.Describe([test], vocabSize, identifiers.Count, ignoreLabelId: ignoreLabelId);
-            using var output = new PuzzleOutputDirectory(outputDirectory);
+            using var output = new AtomicDirectory(outputDirectory);
             progress?.Report(new PuzzleBuildProgress("write", 0, 2));
             PuzzleSplit.Write(Path.Combine(output.Staging, "train"), trainMeta, [train]);
             cancellationToken.ThrowIfCancellationRequested();
+            BuildFaults.At("puzzle:train-written");
             progress?.Report(new PuzzleBuildProgress("write", 1, 2));
             PuzzleSplit.Write(Path.Combine(output.Staging, "test"), testMeta, [test]);
             PuzzleIdentifiers.Write(output.Staging, identifiers);

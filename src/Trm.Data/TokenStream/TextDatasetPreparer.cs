@@ -43,17 +43,21 @@ public static class TextDatasetPreparer
         meta = meta with { TrainTokens = train.Length, ValTokens = val.Length };
         progress?.Report($"train {train.Length:N0} tokens, val {val.Length:N0} tokens");
 
-        Directory.CreateDirectory(options.OutputDirectory);
+        // Written into a staging sibling and swapped in at the end: the previous dataset stays readable until then.
+        using var output = new AtomicDirectory(options.OutputDirectory);
         var dtype = meta.TokenDtype;
-        TokenStreamFile.Write(Path.Combine(options.OutputDirectory, TokenStreamDataset.TrainFile), train, dtype);
-        TokenStreamFile.Write(Path.Combine(options.OutputDirectory, TokenStreamDataset.ValFile), val, dtype);
+        TokenStreamFile.Write(Path.Combine(output.Staging, TokenStreamDataset.TrainFile), train, dtype);
+        BuildFaults.At("text:train-written");
+        TokenStreamFile.Write(Path.Combine(output.Staging, TokenStreamDataset.ValFile), val, dtype);
         if (tokenizer is CharTokenizer charTokenizer)
         {
-            charTokenizer.Save(Path.Combine(options.OutputDirectory, VocabFile));
+            charTokenizer.Save(Path.Combine(output.Staging, VocabFile));
             var pickle = NanoGptPickle.Encode(charTokenizer.VocabSize, charTokenizer.Itos);
-            AtomicFile.Write(Path.Combine(options.OutputDirectory, NanoGptPickle.FileName), stream => stream.Write(pickle));
+            AtomicFile.Write(Path.Combine(output.Staging, NanoGptPickle.FileName), stream => stream.Write(pickle));
         }
-        meta.Save(options.OutputDirectory);
+        meta.Save(output.Staging);
+        cancellationToken.ThrowIfCancellationRequested();
+        output.Commit();
         return meta;
     }
 

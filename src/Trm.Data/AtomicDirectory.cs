@@ -1,0 +1,147 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace Trm.Data;
+
+/// <summary>
+/// Atomic output folder for dataset builds: everything is written into a hidden staging sibling of the target
+/// (<c>.NAME.PID.GUID.tmp</c>), and <see cref="Commit"/> swaps it into place. On Linux the swap is one
+/// <c>renameat2(RENAME_EXCHANGE)</c>, so there is no instant at which the target is missing; elsewhere it is two renames.
+/// Until the swap the previous folder is untouched and readable; disposing without committing deletes the staging folder.
+/// Staging folders left by a build that died (kill -9, power loss) are deleted when the next build of the same target starts.
+/// </summary>
+internal sealed partial class AtomicDirectory : IDisposable
+{
+    private const string TempSuffix = ".tmp";
+    private const string OldSuffix = ".old";
+    private bool _committed;
+
+    /// <summary>Creates the staging folder for <paramref name="target"/>, removing dead builds' leftovers first.</summary>
+    public AtomicDirectory(string target)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(target);
+        Target = Path.GetFullPath(target.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
+        if (File.Exists(Target)) throw new IOException($"{Target} exists and is a file, not a folder.");
+        var parent = Path.GetDirectoryName(Target)!;
+        Directory.CreateDirectory(parent);
+        RemoveDeadStaging(Target);
+        Staging = Path.Combine(parent, $".{Path.GetFileName(Target)}.{Environment.ProcessId}.{Guid.NewGuid():N}{TempSuffix}");
+        Directory.CreateDirectory(Staging);
+        try
+        {
+            BuildFaults.At("staged");
+        }
+        catch
+        {
+            DeleteQuietly(Staging);
+            throw;
+        }
+    }
+
+    /// <summary>The final folder.</summary>
+    public string Target { get; }
+
+    /// <summary>The folder to write into.</summary>
+    public string Staging { get; }
+
+    /// <summary>Swaps the staging folder in as <see cref="Target"/>, then deletes the previous contents.</summary>
+    public void Commit()
+    {
+        BuildFaults.At("commit");
+        if (!Directory.Exists(Target))
+        {
+            Directory.Move(Staging, Target);
+        }
+        else if (!TryExchange(Staging, Target))
+        {
+            // Two renames: a build killed between them leaves the previous output in ".old", restored by the next build.
+            var old = Staging + OldSuffix;
+            Directory.Move(Target, old);
+            Directory.Move(Staging, Target);
+            Directory.Move(old, Staging);
+        }
+        _committed = true;
+        BuildFaults.At("swapped");
+        DeleteQuietly(Staging); // now holds the previous output
+    }
+
+    /// <summary>Deletes the staging folder unless the build was committed.</summary>
+    public void Dispose()
+    {
+        if (!_committed) DeleteQuietly(Staging);
+    }
+
+    /// <summary>
+    /// Deletes the <c>.NAME.PID.*.tmp</c> siblings of <paramref name="target"/> whose process is gone (a live build keeps its own);
+    /// a dead build's <c>.tmp.old</c> (the previous output, between the two renames of the fallback swap) is put back when the
+    /// target is missing.
+    /// </summary>
+    internal static void RemoveDeadStaging(string target)
+    {
+        var parent = Path.GetDirectoryName(target)!;
+        var name = Path.GetFileName(target);
+        var prefix = $".{name}.";
+        foreach (var path in Directory.EnumerateDirectories(parent, $".{name}.*"))
+        {
+            var rest = Path.GetFileName(path)[prefix.Length..];
+            var dot = rest.IndexOf('.');
+            if (dot <= 0 || !(rest.EndsWith(TempSuffix, StringComparison.Ordinal) || rest.EndsWith(TempSuffix + OldSuffix, StringComparison.Ordinal))
+                || !int.TryParse(rest.AsSpan(0, dot), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+                continue;
+            if (pid == Environment.ProcessId || IsAlive(pid)) continue;
+            if (rest.EndsWith(OldSuffix, StringComparison.Ordinal) && !Directory.Exists(target))
+                Directory.Move(path, target);
+            else
+                DeleteQuietly(path);
+        }
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        if (OperatingSystem.IsLinux()) return Directory.Exists($"/proc/{pid}");
+        try
+        {
+            using var p = System.Diagnostics.Process.GetProcessById(pid);
+            return !p.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private static void DeleteQuietly(string path)
+    {
+        try
+        {
+            if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // a leftover is removed by the next build of the same target
+        }
+    }
+
+    private static bool TryExchange(string a, string b)
+    {
+        if (!OperatingSystem.IsLinux()) return false;
+        try
+        {
+            if (Renameat2(AtFdCwd, a, AtFdCwd, b, RenameExchange) == 0) return true;
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return false; // a C library without renameat2
+        }
+        int errno = Marshal.GetLastPInvokeError();
+        // EINVAL/ENOSYS: the file system or kernel cannot exchange; fall back to two renames.
+        if (errno is 22 or 38 or 95) return false;
+        throw new IOException($"cannot swap {a} into {b}: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})");
+    }
+
+    private const int AtFdCwd = -100;
+    private const uint RenameExchange = 2;
+
+    [LibraryImport("libc", EntryPoint = "renameat2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Renameat2(int olddirfd, string oldpath, int newdirfd, string newpath, uint flags);
+}
