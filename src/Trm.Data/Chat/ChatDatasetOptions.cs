@@ -36,6 +36,9 @@ public sealed record ChatDatasetOptions
     /// <summary>Thread extraction for OASST1 inputs.</summary>
     public OasstOptions Oasst { get; init; } = new();
 
+    /// <summary>Stop on bytes that are not UTF-8 (default), or replace/drop them (counted in <see cref="ChatDatasetCounts.InvalidUtf8"/>).</summary>
+    public InvalidUtf8Policy InvalidUtf8 { get; init; } = InvalidUtf8Policy.Error;
+
     /// <summary>Threads used for tokenization (default: all cores).</summary>
     public int? Parallelism { get; init; }
 

@@ -29,7 +29,7 @@ internal sealed class ChatDatasetWriter(ChatDatasetOptions options, string direc
         // Everything is written into a staging sibling and swapped in at the end: the previous dataset stays readable until then.
         using var output = new AtomicDirectory(directory);
 
-        var reader = new ChatFileReader(options.InputPath, new ChatReaderOptions { Format = options.Format, OnMalformed = options.OnMalformed, Oasst = options.Oasst });
+        var reader = new ChatFileReader(options.InputPath, new ChatReaderOptions { Format = options.Format, OnMalformed = options.OnMalformed, Oasst = options.Oasst, InvalidUtf8 = options.InvalidUtf8 });
         var conversations = new List<Conversation>();
         foreach (var conversation in reader.Read(cancellationToken))
         {
@@ -70,6 +70,7 @@ internal sealed class ChatDatasetWriter(ChatDatasetOptions options, string direc
                 RecordsRead = reader.Report.RecordsRead,
                 Conversations = reader.Report.ConversationsProduced,
                 SkippedMalformed = reader.Report.Skipped,
+                InvalidUtf8 = reader.Report.InvalidUtf8,
                 Filtered = reader.Report.Filtered,
                 SubsampledOut = conversations.Count - selected.Length,
                 SkippedInvalidTurns = invalid,

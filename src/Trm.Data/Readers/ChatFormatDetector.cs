@@ -11,7 +11,7 @@ public static class ChatFormatDetector
     public static ChatFormat Detect(string path)
     {
         var scratch = new ReadReport();
-        foreach (var record in JsonRecordSource.Read(path, scratch, MalformedRecordPolicy.Skip, CancellationToken.None))
+        foreach (var record in JsonRecordSource.Read(path, scratch, MalformedRecordPolicy.Skip, CancellationToken.None, InvalidUtf8Policy.Replace))
         {
             if (record.Root.ValueKind != JsonValueKind.Object)
                 continue;

@@ -17,7 +17,18 @@ public static class TextDatasetPreparer
             throw new TrmDataException($"val fraction must be in [0, 1), got {options.ValFraction}");
         if (!File.Exists(options.InputPath))
             throw new TrmDataException("file not found", options.InputPath, null, null);
-        var text = File.ReadAllText(options.InputPath);
+        string text;
+        long invalidUtf8;
+        using (var checking = new Readers.Utf8CheckingStream(Readers.DataFile.OpenRead(options.InputPath), options.InputPath, options.InvalidUtf8))
+        using (var reader = new StreamReader(checking, new System.Text.UTF8Encoding(false, true), detectEncodingFromByteOrderMarks: false))
+        {
+            text = reader.ReadToEnd();
+            invalidUtf8 = checking.InvalidSequences;
+        }
+        if (text.Length > 0 && text[0] == '\uFEFF')
+            text = text[1..]; // byte order mark
+        if (invalidUtf8 > 0)
+            progress?.Report($"{invalidUtf8} invalid UTF-8 sequences {(options.InvalidUtf8 == Readers.InvalidUtf8Policy.Replace ? "replaced with U+FFFD" : "dropped")}");
         if (text.Length == 0)
             throw new TrmDataException("the input text is empty", options.InputPath, null, null);
         var split = SplitPoint(text, options.ValFraction);
