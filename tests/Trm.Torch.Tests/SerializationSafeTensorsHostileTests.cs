@@ -88,6 +88,24 @@ public class SerializationSafeTensorsHostileTests
     }
 
     [Test]
+    public void InvalidUtf8InTheHeaderIsAnError()
+    {
+        // Found by eng/fuzz.sh (safetensors target): a name or a dtype with a byte that is not UTF-8 threw InvalidOperationException.
+        byte[] header = Encoding.UTF8.GetBytes("{\"h\":{\"dtype\":\"F16\",\"shape\":[1],\"data_offsets\":[0,2]}}");
+        foreach (int at in new[] { 2, 16 }) // inside the name "h", inside "F16"
+        {
+            byte[] bad = (byte[])header.Clone();
+            bad[at] = 0xAD;
+            var file = new byte[8 + bad.Length + 2];
+            BinaryPrimitives.WriteUInt64LittleEndian(file, (ulong)bad.Length);
+            bad.CopyTo(file, 8);
+            string path = Path.Combine(_dir, $"utf8-{at}.safetensors");
+            File.WriteAllBytes(path, file);
+            Assert.That(Fails(path), Does.EndWith("header is not valid UTF-8"));
+        }
+    }
+
+    [Test]
     public void DTypeShapeAndRangeMismatchesNameTheTensor()
     {
         Assert.That(Fails(Write("short.safetensors", "{\"w\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}", 8)),

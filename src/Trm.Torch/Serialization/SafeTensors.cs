@@ -181,6 +181,8 @@ public static class SafeTensors
     /// <summary>Parses and validates the whole header (names, dtypes, shapes, ranges) against a data section of <paramref name="dataLength"/> bytes.</summary>
     private static Header ParseHeader(string path, byte[] json, long dataLength)
     {
+        // JsonDocument does not check the UTF-8 of strings until they are read (found by fuzzing: InvalidOperationException).
+        if (!System.Text.Unicode.Utf8.IsValid(json)) throw Bad(path, "header is not valid UTF-8");
         JsonDocument doc;
         try
         {
