@@ -45,11 +45,11 @@ internal static class JsonRecordSource
             }
             catch (JsonException e)
             {
-                throw new TrmDataException($"invalid JSON: {e.Message}", path, splitter.Index, null, e);
+                throw new TrmDataException($"invalid JSON: {e.Message}", path, splitter.Line + (e.LineNumber ?? 0), null, e) { Record = splitter.Index };
             }
             report.InvalidUtf8 = stream.InvalidSequences;
             using (document)
-                yield return new JsonRecord(document.RootElement, path, splitter.Index);
+                yield return new JsonRecord(document.RootElement, path, splitter.Line, splitter.Index);
         }
         report.InvalidUtf8 = stream.InvalidSequences;
     }
