@@ -74,11 +74,12 @@ public class TokenizeStreamingTests
     }
 
     /// <summary>
-    /// 100 MB of text through <c>trm tokenize --format ids</c>, then its ids back through <c>trm detokenize</c>, each in a child
+    /// 100 MB of text through <c>trm tokenize --format ids</c>, its ids back through <c>trm detokenize</c>, and the text through
+    /// <c>trm data prepare-text --tokenizer gpt2</c>, each in a child
     /// process (the tool as a user runs it) whose peak resident set (VmHWM in /proc/PID/status) must stay under 200 MB.
     /// </summary>
     [Test]
-    public void HundredMegabytesTokenizeAndDetokenizeInBoundedMemory()
+    public void HundredMegabytesTokenizeDetokenizeAndPrepareTextInBoundedMemory()
     {
         if (!OperatingSystem.IsLinux()) Assert.Ignore("reads /proc");
         var input = Path.Combine(_dir, "big.txt");
@@ -103,9 +104,12 @@ public class TokenizeStreamingTests
         Assert.That(new FileInfo(ids).Length, Is.GreaterThan(50L << 20));
         var (detokenizeExit, detokenizePeak) = RunMeasured($"detokenize -i '{ids}' > '{Path.Combine(_dir, "back.txt")}'");
         Assert.That(detokenizeExit, Is.EqualTo(0));
-        TestContext.Out.WriteLine($"peak working set: tokenize {tokenizePeak >> 20} MB, detokenize {detokenizePeak >> 20} MB");
+        var (prepareExit, preparePeak) = RunMeasured($"data prepare-text -i '{input}' --tokenizer gpt2 -o '{Path.Combine(_dir, "ds")}' > /dev/null");
+        Assert.That(prepareExit, Is.EqualTo(0));
+        TestContext.Out.WriteLine($"peak working set: tokenize {tokenizePeak >> 20} MB, detokenize {detokenizePeak >> 20} MB, prepare-text {preparePeak >> 20} MB");
         Assert.That(tokenizePeak, Is.LessThan(200L << 20), "tokenize peak");
         Assert.That(detokenizePeak, Is.LessThan(200L << 20), "detokenize peak");
+        Assert.That(preparePeak, Is.LessThan(200L << 20), "prepare-text peak");
         Assert.That(new FileInfo(Path.Combine(_dir, "back.txt")).Length, Is.EqualTo(new FileInfo(input).Length), "round trip");
     }
 

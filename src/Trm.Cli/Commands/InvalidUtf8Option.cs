@@ -27,6 +27,5 @@ internal static class InvalidUtf8Option
     };
 
     /// <summary>"N invalid UTF-8 sequences replaced with U+FFFD" or "… dropped".</summary>
-    public static string Describe(long count, InvalidUtf8Policy policy) =>
-        $"{count} invalid UTF-8 sequences {(policy == InvalidUtf8Policy.Replace ? "replaced with U+FFFD" : "dropped")}";
+    public static string Describe(long count, InvalidUtf8Policy policy) => Utf8CheckingStream.Describe(count, policy);
 }

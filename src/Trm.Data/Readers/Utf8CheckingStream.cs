@@ -35,6 +35,10 @@ public sealed class Utf8CheckingStream : Stream
         _leaveOpen = leaveOpen;
     }
 
+    /// <summary>"N invalid UTF-8 sequences replaced with U+FFFD" or "… dropped": the report of a read under <paramref name="policy"/>.</summary>
+    public static string Describe(long count, InvalidUtf8Policy policy) =>
+        $"{count} invalid UTF-8 sequences {(policy == InvalidUtf8Policy.Replace ? "replaced with U+FFFD" : "dropped")}";
+
     /// <summary>How many invalid sequences were replaced or dropped so far.</summary>
     public long InvalidSequences { get; private set; }
 
