@@ -75,11 +75,11 @@ public class TokenizeStreamingTests
 
     /// <summary>
     /// 100 MB of text through <c>trm tokenize --format ids</c>, its ids back through <c>trm detokenize</c>, and the text through
-    /// <c>trm data prepare-text --tokenizer gpt2</c>, each in a child
+    /// <c>trm data prepare-text --tokenizer gpt2</c>, and ~100 MB of Dolly records through <c>trm data build-chat</c>, each in a child
     /// process (the tool as a user runs it) whose peak resident set (VmHWM in /proc/PID/status) must stay under 200 MB.
     /// </summary>
     [Test]
-    public void HundredMegabytesTokenizeDetokenizeAndPrepareTextInBoundedMemory()
+    public void HundredMegabytesThroughTokenizeDetokenizePrepareTextAndBuildChatInBoundedMemory()
     {
         if (!OperatingSystem.IsLinux()) Assert.Ignore("reads /proc");
         var input = Path.Combine(_dir, "big.txt");
@@ -104,12 +104,27 @@ public class TokenizeStreamingTests
         Assert.That(new FileInfo(ids).Length, Is.GreaterThan(50L << 20));
         var (detokenizeExit, detokenizePeak) = RunMeasured($"detokenize -i '{ids}' > '{Path.Combine(_dir, "back.txt")}'");
         Assert.That(detokenizeExit, Is.EqualTo(0));
+        var chat = Path.Combine(_dir, "big.jsonl");
+        using (var w = new StreamWriter(chat, false, new UTF8Encoding(false), 1 << 20))
+        using (var text = new StreamReader(input))
+        {
+            long written = 0;
+            while (written < 100L << 20 && text.ReadLine() is { } question && text.ReadLine() is { } answer)
+            {
+                var line = $"{{\"instruction\": \"{question}\", \"context\": \"\", \"response\": \"{answer}\", \"category\": \"open_qa\"}}\n";
+                w.Write(line);
+                written += Encoding.UTF8.GetByteCount(line);
+            }
+        }
+        var (chatExit, chatPeak) = RunMeasured($"data build-chat -i '{chat}' -o '{Path.Combine(_dir, "chat")}' > /dev/null");
+        Assert.That(chatExit, Is.EqualTo(0));
         var (prepareExit, preparePeak) = RunMeasured($"data prepare-text -i '{input}' --tokenizer gpt2 -o '{Path.Combine(_dir, "ds")}' > /dev/null");
         Assert.That(prepareExit, Is.EqualTo(0));
-        TestContext.Out.WriteLine($"peak working set: tokenize {tokenizePeak >> 20} MB, detokenize {detokenizePeak >> 20} MB, prepare-text {preparePeak >> 20} MB");
+        TestContext.Out.WriteLine($"peak working set: tokenize {tokenizePeak >> 20} MB, detokenize {detokenizePeak >> 20} MB, prepare-text {preparePeak >> 20} MB, build-chat {chatPeak >> 20} MB");
         Assert.That(tokenizePeak, Is.LessThan(200L << 20), "tokenize peak");
         Assert.That(detokenizePeak, Is.LessThan(200L << 20), "detokenize peak");
         Assert.That(preparePeak, Is.LessThan(200L << 20), "prepare-text peak");
+        Assert.That(chatPeak, Is.LessThan(200L << 20), "build-chat peak");
         Assert.That(new FileInfo(Path.Combine(_dir, "back.txt")).Length, Is.EqualTo(new FileInfo(input).Length), "round trip");
     }
 

@@ -72,7 +72,7 @@ public class AtomicBuildTests
 
     private static string TrainStage(string kind) => kind switch
     {
-        "chat" => "chat:train-written",
+        "chat" => "chat:written",
         "text" => "text:train-written",
         _ => "puzzle:train-written",
     };
@@ -115,7 +115,7 @@ public class AtomicBuildTests
         var output = Path.Combine(_dir, "out");
         Build("chat", output, 0);
         var before = Snapshot(output);
-        Environment.SetEnvironmentVariable(BuildFaults.Variable, "chat:train-written:enospc");
+        Environment.SetEnvironmentVariable(BuildFaults.Variable, "chat:written:enospc");
         var ex = Assert.Throws<IOException>(() => Build("chat", output, 1))!;
         Assert.That(ex.Message, Does.Contain("No space left on device"));
         Assert.That(Snapshot(output), Is.EqualTo(before));

@@ -50,7 +50,7 @@ public class RebuildKillTests
 
     [TestCase("staged")]
     [TestCase("chat:read")]
-    [TestCase("chat:train-written")]
+    [TestCase("chat:written")]
     [TestCase("commit")]
     public void BuildChatKilledBeforeTheSwapKeepsTheOldDataset(string stage)
     {
