@@ -58,6 +58,8 @@ internal sealed class ChatDatasetWriter(ChatDatasetOptions options, string direc
         long done = 0;
         void Flush()
         {
+            if (batch.Count == 0)
+                return;
             var rendered = Render(batch, template, counts, cancellationToken);
             for (var k = 0; k < batch.Count; k++)
                 if (rendered[k] is { } chat)
@@ -81,6 +83,8 @@ internal sealed class ChatDatasetWriter(ChatDatasetOptions options, string direc
             throw new TrmDataException("the file changed while the dataset was built (fewer conversations than in the first pass)", options.InputPath, null, null);
         trainOut.Complete();
         valOut.Complete();
+        trainOut.Dispose(); // closed before the folder is swapped in
+        valOut.Dispose();
         progress?.Report(new ChatBuildProgress("write", trainOut.Examples + valOut.Examples, trainOut.Examples + valOut.Examples));
         BuildFaults.At("chat:written");
         var (invalid, truncated, dropped) = (counts.Invalid, counts.Truncated, counts.Dropped);
