@@ -103,6 +103,15 @@ internal sealed class JsonListSplitter(Stream stream, string file)
         return true;
     }
 
+    /// <summary>The line of the first byte after <c>_start</c> that is not white space or a comma (where the next element starts).</summary>
+    private long LineOfNextToken()
+    {
+        var i = _start;
+        while (i < _end && _buffer[i] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n' or (byte)',')
+            i++;
+        return _line + CountLines(_start, i);
+    }
+
     private long CountLines(int from, int to) => _buffer.AsSpan(from, to - from).Count((byte)'\n');
 
     private void Commit(ref Utf8JsonReader reader)
@@ -121,7 +130,11 @@ internal sealed class JsonListSplitter(Stream stream, string file)
             _start = 0;
         }
         if (_end == _buffer.Length)
+        {
+            if (_buffer.Length >= JsonRecordSource.MaxRecordChars)
+                throw new TrmDataException($"list element is longer than {JsonRecordSource.MaxRecordChars:N0} bytes; records this large are refused", file, LineOfNextToken(), null) { Record = Index + 1 };
             Array.Resize(ref _buffer, _buffer.Length * 2);
+        }
         var n = stream.Read(_buffer, _end, _buffer.Length - _end);
         if (n == 0)
             _final = true;

@@ -6,6 +6,9 @@ namespace Trm.Data.Readers;
 /// <summary>Enumerates the JSON records of a JSONL file or of a top-level JSON list (gzip or not), one at a time.</summary>
 internal static class JsonRecordSource
 {
+    /// <summary>The largest record accepted: a JSONL line of this many characters, or a JSON-list element of this many bytes.</summary>
+    public const int MaxRecordChars = 16 << 20;
+
     /// <summary>Whether the file's first non-blank byte opens a JSON list.</summary>
     public static bool IsJsonList(string path)
     {
@@ -59,7 +62,7 @@ internal static class JsonRecordSource
         using var stream = new Utf8CheckingStream(DataFile.OpenRead(path), path, utf8);
         using var text = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
         long lineNumber = 0;
-        while (text.ReadLine() is { } line)
+        foreach (var line in BoundedLineReader.Read(text, path))
         {
             lineNumber++;
             cancellationToken.ThrowIfCancellationRequested();
