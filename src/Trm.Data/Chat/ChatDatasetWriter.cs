@@ -88,8 +88,6 @@ internal sealed class ChatDatasetWriter(ChatDatasetOptions options, string direc
         progress?.Report(new ChatBuildProgress("write", trainOut.Examples + valOut.Examples, trainOut.Examples + valOut.Examples));
         BuildFaults.At("chat:written");
         var (invalid, truncated, dropped) = (counts.Invalid, counts.Truncated, counts.Dropped);
-        var trainStats = (trainOut.Examples, trainOut.Tokens, trainOut.Trained);
-        var valStats = (valOut.Examples, valOut.Tokens, valOut.Trained);
         var info = new ChatDatasetInfo
         {
             Tokenizer = options.Tokenizer,
@@ -118,19 +116,19 @@ internal sealed class ChatDatasetWriter(ChatDatasetOptions options, string direc
                 SkippedInvalidTurns = invalid,
                 Truncated = truncated,
                 DroppedOverLength = dropped,
-                TrainExamples = trainStats.Item1,
-                ValExamples = valStats.Item1,
-                TrainTokens = trainStats.Item2,
-                ValTokens = valStats.Item2,
-                TrainTrainedTokens = trainStats.Item3,
-                ValTrainedTokens = valStats.Item3,
+                TrainExamples = trainOut.Examples,
+                ValExamples = valOut.Examples,
+                TrainTokens = trainOut.Tokens,
+                ValTokens = valOut.Tokens,
+                TrainTrainedTokens = trainOut.Trained,
+                ValTrainedTokens = valOut.Trained,
             },
         };
         info.Save(output.Staging);
         cancellationToken.ThrowIfCancellationRequested();
         output.Commit();
         logger?.LogInformation("Built {Directory}: {Train} train / {Val} val examples, {Truncated} truncated, {Dropped} dropped, {Skipped} skipped",
-            directory, trainStats.Item1, valStats.Item1, truncated, dropped, reader.Report.Skipped + invalid);
+            directory, trainOut.Examples, valOut.Examples, truncated, dropped, reader.Report.Skipped + invalid);
         return new ChatDatasetBuildResult(directory, info, Reused: false, reader.Report);
     }
 
