@@ -48,3 +48,20 @@ trm_bootstrap() {
 }
 
 trm_bootstrap
+
+# Fuzzing (eng/fuzz.sh, run by eng/test.sh): AFL++ from Debian. Optional: without it the fuzz step says so and is skipped.
+trm_bootstrap_fuzz() {
+  command -v afl-fuzz >/dev/null 2>&1 && return 0
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo"; else
+      echo "bootstrap: afl++ missing and not root (sudo apt-get install afl++); fuzzing will be skipped" >&2
+      return 0
+    fi
+  fi
+  echo "bootstrap: installing afl++" >&2
+  { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends afl++ >/dev/null; } \
+    || echo "bootstrap: apt-get install afl++ failed; fuzzing will be skipped" >&2
+}
+
+trm_bootstrap_fuzz

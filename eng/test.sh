@@ -32,6 +32,13 @@ if [ "$trx_count" -lt "$projects" ]; then
   failed=$((failed + projects - trx_count))
   [ "$rc" -ne 0 ] || rc=1
 fi
+# Fuzzing: each parser for FUZZ_SECONDS (default 20 s) under AFL++ (eng/fuzz.sh); a crash counts as one failure.
+if [ "${TRM_SKIP_FUZZ:-0}" != 1 ]; then
+  if ! bash eng/fuzz.sh; then
+    echo "test: fuzzing found a crash or could not run (artifacts/fuzz)" >&2
+    failed=$((failed + 1))
+  fi
+fi
 [ "$failed" -eq 0 ] || [ "$rc" -ne 0 ] || rc=1
 echo "$passed passed, $failed failed, $skipped skipped"
 exit "$rc"

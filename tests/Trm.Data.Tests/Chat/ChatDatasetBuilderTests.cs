@@ -174,7 +174,7 @@ public class ChatDatasetBuilderTests
         Assert.That(skipped.Info.Counts.TrainExamples, Is.EqualTo(2), "a trailing user turn is dropped, the rest is kept");
 
         var error = Assert.ThrowsAsync<TrmDataException>(() => new ChatDatasetBuilder().FromFile(input).WithTrainSplit(1.0).Force().BuildAsync(dir.File("out2")));
-        Assert.That(error!.Message, Is.EqualTo($"{input}: field 'turns': cannot render conversation s.json:2: Message 0 is an assistant message at the start; expected a user message."));
+        Assert.That(error!.Message, Is.EqualTo($"{input}: field 'turns': cannot render conversation s.json#2: Message 0 is an assistant message at the start; expected a user message."));
     }
 
     [Test]
