@@ -68,6 +68,13 @@ public static class MetricsPlot
         return data.ToArray();
     }
 
+    /// <summary>The plot as an HTML <c>img</c> element holding the PNG (for notebooks and reports).</summary>
+    /// <param name="records">Metrics records.</param>
+    /// <param name="width">Width in pixels.</param>
+    /// <param name="height">Height in pixels.</param>
+    public static string ToHtml(IReadOnlyList<MetricsRecord> records, int width = 900, int height = 600) =>
+        $"<img class=\"trm-metrics\" width=\"{width}\" height=\"{height}\" src=\"data:image/png;base64,{Convert.ToBase64String(ToPng(records, width, height))}\" />";
+
     /// <summary>The plot as an SVG document (UTF-8 bytes).</summary>
     /// <param name="records">Metrics records.</param>
     /// <param name="width">Width in pixels.</param>
