@@ -26,12 +26,9 @@ done
 
 version="0.1.0-consumer.$(date +%Y%m%d%H%M%S).$$"
 work=$(mktemp -d "${TMPDIR:-/tmp}/trm-consumer.XXXXXX")
-cache="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
 failed=0
 cleanup() {
-  for p in "$repo"/src/*/*.csproj; do
-    rm -rf "${cache:?}/$(basename "$p" .csproj | tr '[:upper:]' '[:lower:]')/$version"
-  done
+  eng/pack-local.sh --forget "$version"
   [ -n "$keep" ] && echo "consumer-test: kept $work" >&2 || rm -rf "$work"
 }
 trap cleanup EXIT

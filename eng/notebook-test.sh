@@ -26,11 +26,8 @@ fi
 
 version="0.1.0-notebook.$(date +%Y%m%d%H%M%S).$$"
 work=$(mktemp -d "${TMPDIR:-/tmp}/trm-notebooks.XXXXXX")
-cache="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
 cleanup() {
-  for p in "$repo"/src/*/*.csproj; do
-    rm -rf "${cache:?}/$(basename "$p" .csproj | tr '[:upper:]' '[:lower:]')/$version"
-  done
+  eng/pack-local.sh --forget "$version"
   [ -n "$keep" ] && echo "notebook-test: kept $work" >&2 || rm -rf "$work"
 }
 trap cleanup EXIT
