@@ -123,7 +123,9 @@ public static class MetricsPlot
                 var points = records.Where(r => r.Split == split && double.IsFinite(r[metric]) && !(perExample && r["count"] == 0)).ToList();
                 if (points.Count == 0) continue;
                 var scatter = plot.Add.Scatter(points.Select(r => (double)r.Step).ToArray(), points.Select(r => r[metric]).ToArray());
-                scatter.LegendText = $"{split} {metric}";
+                // Steps where the value was logged as NaN/infinity (null in the JSONL) are said, not silently dropped.
+                var bad = records.Where(r => r.Split == split && r.Values.ContainsKey(metric) && !double.IsFinite(r[metric])).ToList();
+                scatter.LegendText = bad.Count == 0 ? $"{split} {metric}" : $"{split} {metric} (not finite at {bad.Count} steps from {bad[0].Step})";
                 bool train = split == "train";
                 scatter.LineWidth = train ? 1.5f : 0;
                 scatter.MarkerSize = train ? 0 : 7;
@@ -131,6 +133,12 @@ public static class MetricsPlot
             }
         }
         if (any) plot.ShowLegend(Alignment.UpperRight);
+        if (records.Count > 0)
+        {
+            // Every panel spans the whole run, so a series that stops early is seen to stop.
+            long first = records.Min(r => r.Step), last = records.Max(r => r.Step);
+            plot.Axes.SetLimitsX(first, Math.Max(last, first + 1));
+        }
         return plot;
     }
 }

@@ -60,6 +60,20 @@ public class MetricsPlotTests
     }
 
     [Test]
+    public void NonFiniteValues_AreNamedInTheLegend()
+    {
+        var records = new List<MetricsRecord>
+        {
+            new(1, "train", new Dictionary<string, double> { ["lm_loss"] = 2.5, ["lr"] = 1e-4 }),
+            new(2, "train", new Dictionary<string, double> { ["lm_loss"] = double.NaN, ["lr"] = 2e-4 }),
+            new(3, "train", new Dictionary<string, double> { ["lm_loss"] = double.NaN, ["lr"] = 3e-4 }),
+        };
+        string svg = Encoding.UTF8.GetString(MetricsPlot.ToSvg(records, 600, 400));
+        Assert.That(svg, Does.Contain("train lm_loss (not finite at 2 steps from 2)"));
+        Assert.That(svg, Does.Not.Contain("train lr (not finite"));
+    }
+
+    [Test]
     public void UnknownExtension_IsRejected() =>
         Assert.Throws<ArgumentException>(() => MetricsPlot.Save(WriteMetrics(2), Path.Combine(_dir, "x.jpg")));
 
