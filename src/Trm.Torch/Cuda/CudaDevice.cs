@@ -10,14 +10,18 @@ public static unsafe class CudaDevice
     /// <summary>True when the shim was compiled with CUDA support.</summary>
     public static bool IsCompiled => trm_cuda_compiled() != 0;
 
-    /// <summary>True when the shim has CUDA support and at least one GPU is visible.</summary>
-    public static bool IsAvailable => IsCompiled && DeviceCount > 0;
+    /// <summary>
+    /// True when the shim has CUDA support and at least one GPU is visible. False (never an exception) when the native
+    /// engine cannot be loaded at all: that failure is reported, with its cause, by the first tensor operation.
+    /// </summary>
+    public static bool IsAvailable => NativeLibraryResolver.TryEnsureLoaded() && IsCompiled && DeviceCount > 0;
 
     /// <summary>Number of visible CUDA devices (0 without CUDA).</summary>
     public static int DeviceCount => Check(trm_cuda_device_count(), "cuda.device_count");
 
     internal static void RequireCuda(string op)
     {
+        NativeLibraryResolver.EnsureLoaded(); // a missing engine is reported as such, not as missing CUDA
         if (!IsCompiled) throw new NotSupportedException($"{op}: trm_native was built without CUDA (rebuild it against a CUDA libtorch, see docs/gpu.md).");
     }
 
