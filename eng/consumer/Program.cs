@@ -3,6 +3,7 @@
 using Trm.Data.Puzzles;
 using Trm.Data.Puzzles.Sudoku;
 using Trm.Inference.Puzzles;
+using Trm.Model;
 using Trm.Tokenization;
 using Trm.Training;
 using Trm.Visualization;
@@ -26,7 +27,7 @@ using var trainer = Trainer.CreateBuilder()
     .WithArchitecture(a => a with
     {
         HiddenSize = 32, NumHeads = 2, Expansion = 2, LLayers = 1, HCycles = 1, LCycles = 1,
-        MlpT = true, PosEncodings = "none", PuzzleEmbNdim = 0, HaltMaxSteps = 2, ForwardDtype = "float32",
+        MlpT = true, PosEncodings = PositionEncoding.None, PuzzleEmbNdim = 0, HaltMaxSteps = 2,
     })
     .WithOptimizer(lr: 1e-3, weightDecay: 0.1)
     .WithEpochs(epochs: 1, globalBatchSize: 16)
