@@ -26,12 +26,7 @@ public sealed class TrainerOptimizerTests
         if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
     }
 
-    private static (List<MetricsRecord> Steps, TrainingResult Result) Train(TrainConfig config)
-    {
-        var steps = new List<MetricsRecord>();
-        using var trainer = Trainer.CreateBuilder().WithConfig(config).OnStep(steps.Add).Build();
-        return (steps, trainer.Run());
-    }
+    private static (List<MetricsRecord> Steps, TrainingResult Result) Train(TrainConfig config) => TinySudoku.Train(config);
 
     [Test]
     public void AdamWRunResumesExactlyFromItsSavedState()

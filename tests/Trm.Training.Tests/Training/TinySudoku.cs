@@ -1,3 +1,4 @@
+using Trm.Training.Metrics;
 using Trm.Data.Puzzles.Sudoku;
 using Trm.Model;
 using Trm.Torch;
@@ -23,6 +24,15 @@ internal static class TinySudoku
             }
         }
         return root;
+    }
+
+    /// <summary>Trains with <paramref name="config"/> to its end; returns every step's metrics and the result.</summary>
+    public static (List<MetricsRecord> Steps, TrainingResult Result) Train(TrainConfig config)
+    {
+        var steps = new List<MetricsRecord>();
+        using var trainer = Trainer.CreateBuilder().WithConfig(config).OnStep(steps.Add).Build();
+        var result = trainer.Run();
+        return (steps, result);
     }
 
     public static TrainConfig Config(string data, string checkpoints, int epochs, int batch = 4) => new()

@@ -24,13 +24,7 @@ public sealed class TrainerTests
         if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
     }
 
-    private static (List<MetricsRecord> Steps, TrainingResult Result) Train(TrainConfig config)
-    {
-        var steps = new List<MetricsRecord>();
-        using var trainer = Trainer.CreateBuilder().WithConfig(config).OnStep(steps.Add).Build();
-        var result = trainer.Run();
-        return (steps, result);
-    }
+    private static (List<MetricsRecord> Steps, TrainingResult Result) Train(TrainConfig config) => TinySudoku.Train(config);
 
     [Test]
     public void TinyTrmOverfitsAHandfulOfPuzzles()
