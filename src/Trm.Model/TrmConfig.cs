@@ -115,6 +115,21 @@ public sealed record TrmConfig
     /// <param name="requireDataShape">Also require the data-shape options (vocabulary, sequence length), which a training configuration leaves to the dataset.</param>
     public void Validate(bool requireDataShape = true)
     {
+        // Upper bounds first: a configuration read from a file (or a checkpoint's metadata) must not make us allocate or
+        // loop without limit before anything else is checked.
+        RequireAtMost(VocabSize, 1 << 24, "vocab_size");
+        RequireAtMost(SeqLen, 1 << 20, "seq_len");
+        RequireAtMost(NumPuzzleIdentifiers, 1 << 28, "num_puzzle_identifiers");
+        RequireAtMost(HiddenSize, 1 << 16, "hidden_size");
+        RequireAtMost(NumHeads, 1 << 10, "num_heads");
+        RequireAtMost(Expansion, 64, "expansion");
+        RequireAtMost(LLayers, 256, "L_layers");
+        RequireAtMost(HCycles, 1024, "H_cycles");
+        RequireAtMost(LCycles, 1024, "L_cycles");
+        RequireAtMost(HaltMaxSteps, 1024, "halt_max_steps");
+        RequireAtMost(PuzzleEmbLen, 1 << 12, "puzzle_emb_len");
+        RequireAtMost(PuzzleEmbNdim ?? 0, 1 << 20, "puzzle_emb_ndim");
+        RequireAtMost(BatchSize ?? 0, 1 << 20, "batch_size");
         if (requireDataShape)
         {
             Require(VocabSize > 0, "vocab_size", "must be positive", VocabSize);
@@ -141,6 +156,9 @@ public sealed record TrmConfig
         Require(BatchSize is null or > 0, "batch_size", "must be positive when set", BatchSize);
         Require(!(Causal && MlpT), "mlp_t", "cannot be combined with causal: the token-mixing MLP lets every position see future tokens", MlpT);
     }
+
+    private static void RequireAtMost(double value, double bound, string key) =>
+        Require(!(value > bound), key, string.Create(CultureInfo.InvariantCulture, $"must be at most {bound}"), value);
 
     private static void Require(bool ok, string key, string rule, object? value)
     {

@@ -62,4 +62,16 @@ public sealed class TrmConfigTests
         Assert.That(() => TrmConfig.FromReferenceJson("""{"seq_len": "9", "vocab_size": 3}"""),
             Throws.InstanceOf<ArgumentException>().With.Message.Contains("seq_len"));
     }
+
+    [TestCase("halt_max_steps", 1000000000)]
+    [TestCase("hidden_size", 1000000)]
+    [TestCase("H_cycles", 5000)]
+    [TestCase("seq_len", 100000000)]
+    public void HostileSizesInACheckpointConfigAreRefusedBeforeAnythingIsBuilt(string key, int value)
+    {
+        var json = $$"""{"seq_len": 81, "vocab_size": 11, "hidden_size": 64, "num_heads": 4, "{{key}}": {{value}}}""";
+        var e = Assert.Throws<TrmConfigException>(() => TrmConfig.FromReferenceJson(json))!;
+        Assert.That(e.Key, Is.EqualTo(key));
+        Assert.That(e.Message, Does.Contain("must be at most"));
+    }
 }

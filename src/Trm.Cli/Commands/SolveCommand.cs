@@ -16,12 +16,19 @@ public static class SolveCommand
         var sudoku = new Option<string>("--sudoku") { Description = "The puzzle as 81 characters, row by row: 1-9 given, '.' or '0' blank.", Required = true };
         var device = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
         var allSteps = new Option<bool>("--all-steps") { Description = "Run every ACT step and answer from the last (as evaluation does) instead of stopping when the model halts." };
+        var timeout = new Option<double?>("--timeout") { Description = "Give up after this many seconds of wall-clock time (exit code 3)." };
         var command = new Command("solve", "Solve a Sudoku with a trained TRM; prints the grid, whether it is a valid solution, and the ACT steps used.");
         command.Options.Add(checkpoint);
         command.Options.Add(sudoku);
         command.Options.Add(device);
         command.Options.Add(allSteps);
-        command.SetAction(parseResult =>
+        command.Options.Add(timeout);
+        command.SetAction((parseResult, cancellationToken) => Task.FromResult(Run(parseResult, checkpoint, sudoku, device, allSteps, timeout, cancellationToken)));
+        return command;
+    }
+
+    private static int Run(ParseResult parseResult, Option<string> checkpoint, Option<string> sudoku, Option<string> device, Option<bool> allSteps, Option<double?> timeout, CancellationToken cancellationToken)
+    {
         {
             byte[] grid;
             try
@@ -33,31 +40,48 @@ public static class SolveCommand
                 Console.Error.WriteLine($"--sudoku: {e.Message}");
                 return 2;
             }
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            if (parseResult.GetValue(timeout) is { } seconds)
+            {
+                if (!(seconds > 0))
+                {
+                    Console.Error.WriteLine($"--timeout: must be a positive number of seconds, got {seconds}");
+                    return 2;
+                }
+                limit.CancelAfter(TimeSpan.FromSeconds(seconds));
+            }
             try
             {
-                using var solver = PuzzleSolver.Load(parseResult.GetValue(checkpoint)!, TrainerBuilder.ResolveDevice(parseResult.GetValue(device)!));
+                var path = parseResult.GetValue(checkpoint)!;
+                var target = TrainerBuilder.ResolveDevice(parseResult.GetValue(device)!);
+                // A folder is opened and verified against its manifest; a bare weights file is an explicit import.
+                using var solver = File.Exists(path) ? new PuzzleSolver(TrmCheckpoint.Import(path).LoadModel(target), ownsModel: true) : PuzzleSolver.Load(path, target);
                 solver.StopAtHalt = !parseResult.GetValue(allSteps);
-                var report = Solve(solver, grid);
+                var report = Solve(solver, grid, limit.Token);
                 Console.Write(report.Text);
                 return report.Valid ? 0 : 1;
+            }
+            catch (OperationCanceledException) when (limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                Console.Error.WriteLine($"--timeout: gave up after {parseResult.GetValue(timeout)} s");
+                return 3;
             }
             catch (Exception e) when (e is InvalidDataException or TrmCheckpointException)
             {
                 Console.Error.WriteLine(e.Message);
                 return 2;
             }
-        });
-        return command;
+        }
     }
 
     /// <summary>Solves <paramref name="grid"/> and renders puzzle, answer, validity and steps.</summary>
-    internal static (string Text, bool Valid, byte[] Answer, PuzzleSolution Solution) Solve(PuzzleSolver solver, byte[] grid)
+    internal static (string Text, bool Valid, byte[] Answer, PuzzleSolution Solution) Solve(PuzzleSolver solver, byte[] grid, CancellationToken cancellationToken = default)
     {
         Span<byte> tokens = stackalloc byte[SudokuEncoding.SeqLen];
         SudokuEncoding.Encode(grid, tokens);
         var input = new int[tokens.Length];
         for (var i = 0; i < tokens.Length; i++) input[i] = tokens[i];
-        var solution = solver.Solve(input);
+        var solution = solver.SolveBatch([input], null, cancellationToken)[0];
         var answer = SudokuEncoding.Decode(solution.Tokens);
         var valid = SudokuSolver.IsSolutionOf(grid, answer);
         var text = new System.Text.StringBuilder()

@@ -21,7 +21,10 @@ public sealed class PuzzleSolver : IDisposable
     {
     }
 
-    private PuzzleSolver(TrmModel model, bool ownsModel)
+    /// <summary>Wraps an in-memory model; with <paramref name="ownsModel"/> the solver disposes it (e.g. one from <see cref="TrmCheckpoint.LoadModel"/>).</summary>
+    /// <param name="model">A trained model.</param>
+    /// <param name="ownsModel">Dispose the model with the solver.</param>
+    public PuzzleSolver(TrmModel model, bool ownsModel)
     {
         _model = model ?? throw new ArgumentNullException(nameof(model));
         _ownsModel = ownsModel;
