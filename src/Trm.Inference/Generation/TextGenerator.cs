@@ -2,7 +2,6 @@ using System.Runtime.CompilerServices;
 using Trm.Model.Language;
 using Trm.Tokenization;
 using Trm.Torch;
-using Trm.Torch.Nn;
 using static Trm.Torch.Engine;
 
 namespace Trm.Inference.Generation;
@@ -30,7 +29,6 @@ public sealed class TextGenerator : IDisposable
         Tokenizer = tokenizer;
         _ownsModel = ownsModel;
         UseKvCache = useKvCache;
-        if (model is Module module) module.Eval();
     }
 
     /// <summary>A builder: from a checkpoint or a live model, with a tokenizer.</summary>
@@ -131,7 +129,6 @@ public sealed class TextGenerator : IDisposable
             var model = _owner.Model;
             int batch = _rows.Length, promptLength = _prompts.Max(p => p.Length), vocab = model.Config.VocabSize;
             int capacity = Math.Min(model.MaxPositions, promptLength + _options.MaxNewTokens);
-            using var noGrad = NoGrad();
             using var cache = _owner.UseKvCache ? model.CreateKvCache(batch, capacity) : null;
 
             float[] logits = Forward(Window(promptLength), batch, promptLength, cache);
@@ -248,6 +245,8 @@ public sealed class TextGenerator : IDisposable
         /// <summary>Runs the model on [batch, length] ids and returns the last position's logits as float32 [batch · vocab].</summary>
         private float[] Forward((long[] Ids, long[]? Mask) input, int batch, int length, TrmKvCache? cache)
         {
+            // Grad mode is per thread and a streaming consumer may resume on another thread: set it per call.
+            using var noGrad = NoGrad();
             using var scope = NewDisposeScope();
             var model = _owner.Model;
             var ids = Tensors.FromArray(input.Ids, batch, length).To(model.Device);

@@ -123,6 +123,7 @@ public sealed class TextGeneratorTests
         Assert.That(string.Concat(tokens.Select(t => t.Text)), Is.EqualTo(expected.Text), "streamed text never shows the stop string");
         Assert.That(tokens[^1].FinishReason, Is.EqualTo(GenerationFinishReason.StopString));
         Assert.That(tokens.Take(tokens.Count - 1).All(t => t.FinishReason is null));
+        Assert.That(IsGradEnabled, Is.True, "grad mode is set per model call, never left behind on a thread the stream resumed on");
     }
 
     [Test]
