@@ -170,9 +170,11 @@ public sealed class TextGenerator : IDisposable
         private GeneratedToken Choose(int b, Row row, ReadOnlySpan<float> logits)
         {
             var o = _options;
+            // Only ids the tokenizer can decode are drawn (a model's vocabulary may be padded past the tokenizer's).
+            var drawable = logits[..Math.Min(logits.Length, _owner.Tokenizer.VocabSize)];
             int token = o.Temperature <= 0
-                ? TokenSampler.ArgMax(logits)
-                : TokenSampler.Sample(TokenSampler.Distribution(logits, o.Temperature, o.TopK, o.TopP), _random);
+                ? TokenSampler.ArgMax(drawable)
+                : TokenSampler.Sample(TokenSampler.Distribution(drawable, o.Temperature, o.TopK, o.TopP), _random);
             float logProbability = TokenSampler.LogProbability(logits, token);
             row.Tokens.Add(token);
             row.LogProbabilities.Add(logProbability);

@@ -35,6 +35,16 @@ public sealed class GenerateCommandTests
     }
 
     [Test]
+    public void RawContinuesPlainText()
+    {
+        // The checkpoint's tokenizer (its characters, no chat tokens): ids the model may give the chat tokens are never drawn.
+        var result = CliRunner.Run("generate", "--checkpoint", _checkpoint, "--raw", "--prompt", "hello", "--temperature", "0", "--max-new-tokens", "5");
+        Assert.That(result.ExitCode, Is.Zero, result.Error);
+        Assert.That(result.Output, Has.Length.EqualTo(6)); // 5 characters and the newline
+        Assert.That(result.Output[..5].All(c => (TinyChatModel.User + TinyChatModel.Assistant + TinyChatModel.SecondUser + TinyChatModel.SecondAssistant).Contains(c)));
+    }
+
+    [Test]
     public void InteractiveKeepsTheHistoryResetsAndQuits()
     {
         var script = $"{TinyChatModel.User}\n{TinyChatModel.SecondUser}\n/reset\n{TinyChatModel.User}\nquit\nnever read\n";
