@@ -48,3 +48,40 @@ trm_bootstrap() {
 }
 
 trm_bootstrap
+
+# Fuzzing (eng/fuzz.sh, run by eng/test.sh): AFL++ from Debian. Optional: without it the fuzz step says so and is skipped.
+trm_bootstrap_fuzz() {
+  command -v afl-fuzz >/dev/null 2>&1 && return 0
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo"; else
+      echo "bootstrap: afl++ missing and not root (sudo apt-get install afl++); fuzzing will be skipped" >&2
+      return 0
+    fi
+  fi
+  echo "bootstrap: installing afl++" >&2
+  { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends afl++ >/dev/null; } \
+    || echo "bootstrap: apt-get install afl++ failed; fuzzing will be skipped" >&2
+}
+
+trm_bootstrap_fuzz
+# Tools for the consumer and notebook tests (eng/consumer-test.sh, eng/notebook-test.sh): python3 drives the notebook
+# kernel's stdio protocol; dotnet-interactive (the Polyglot Notebooks kernel) is a .NET tool installed under artifacts/tools.
+trm_bootstrap_notebooks() {
+  if ! command -v python3 >/dev/null 2>&1; then
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    echo "bootstrap: installing python3" >&2
+    $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends python3 >/dev/null \
+      || { echo "bootstrap: install python3 (sudo apt-get install python3) for the notebook tests" >&2; return 1; }
+  fi
+  local root
+  root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+  if [ ! -x "$root/artifacts/tools/dotnet-interactive" ]; then
+    echo "bootstrap: installing the dotnet-interactive tool (1.0.712001) into artifacts/tools" >&2
+    dotnet tool install Microsoft.dotnet-interactive --version 1.0.712001 --tool-path "$root/artifacts/tools" >/dev/null \
+      || { echo "bootstrap: could not install dotnet-interactive; the notebook tests will fail" >&2; return 1; }
+  fi
+}
+
+trm_bootstrap_notebooks

@@ -32,6 +32,31 @@ if [ "$trx_count" -lt "$projects" ]; then
   failed=$((failed + projects - trx_count))
   [ "$rc" -ne 0 ] || rc=1
 fi
+# Fuzzing: each parser for FUZZ_SECONDS (default 20 s) under AFL++ (eng/fuzz.sh); a crash counts as one failure.
+if [ "${TRM_SKIP_FUZZ:-0}" != 1 ]; then
+  if ! bash eng/fuzz.sh; then
+    echo "test: fuzzing found a crash or could not run (artifacts/fuzz)" >&2
+    failed=$((failed + 1))
+  fi
+fi
+
+# Used as users use it (eng/consumer-test.sh: packages from a local feed in a fresh app, the trm tool; then
+# eng/notebook-test.sh: every notebook run headlessly). Each prints "<name>: PASS|FAIL <check>" lines, counted here;
+# a script that fails without a FAIL line counts as one failure.
+for script in consumer-test notebook-test; do
+  [ -x "eng/$script.sh" ] || continue
+  out="$results/$script.txt"
+  set +e
+  "eng/$script.sh" --no-build 2>&1 | tee "$out"
+  script_rc=${PIPESTATUS[0]}
+  set -e
+  script_passed=$(grep -c "^$script: PASS " "$out" || true)
+  script_failed=$(grep -c "^$script: FAIL " "$out" || true)
+  if [ "$script_rc" -ne 0 ] && [ "$script_failed" -eq 0 ]; then script_failed=1; fi
+  passed=$((passed + script_passed))
+  failed=$((failed + script_failed))
+done
+
 [ "$failed" -eq 0 ] || [ "$rc" -ne 0 ] || rc=1
 echo "$passed passed, $failed failed, $skipped skipped"
 exit "$rc"

@@ -6,6 +6,7 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using Trm.Tokenization;
+using Trm.Tokenization.Interop;
 
 namespace Trm.Benchmarks;
 
@@ -23,6 +24,8 @@ public class TokenizerBenchmarks
     private int[] _ids = [];
     private Tokenizer _cached = null!;
     private Tokenizer _uncached = null!;
+    private Microsoft.ML.Tokenizers.Tokenizer _mlTiktoken = null!;
+    private Microsoft.ML.Tokenizers.Tokenizer _mlAdapter = null!;
 
     /// <summary>Which text: <c>tinyshakespeare</c> or <c>mixed-script</c>.</summary>
     [Params("tinyshakespeare", "mixed-script")]
@@ -36,6 +39,8 @@ public class TokenizerBenchmarks
         _cached = Gpt2Tokenizer.Create();
         _uncached = Gpt2Tokenizer.Create(cacheCapacity: 0);
         _ids = _cached.EncodeToIds(_text);
+        _mlTiktoken = Microsoft.ML.Tokenizers.TiktokenTokenizer.CreateForModel("gpt2");
+        _mlAdapter = _cached.AsMLTokenizer();
     }
 
     /// <summary>One thread, whole text, piece cache on (the default tokenizer).</summary>
@@ -45,6 +50,14 @@ public class TokenizerBenchmarks
     /// <summary>One thread, whole text, no piece cache (every piece that is not one token is merged afresh, like tiktoken).</summary>
     [Benchmark]
     public int EncodeNoCache() => _uncached.EncodeToIds(_text).Length;
+
+    /// <summary>Peer: Microsoft.ML.Tokenizers 2.0.1's GPT-2 (<c>TiktokenTokenizer.CreateForModel("gpt2")</c>), one thread, whole text.</summary>
+    [Benchmark]
+    public int MLTokenizersTiktoken() => _mlTiktoken.EncodeToIds(_text).Count;
+
+    /// <summary>Ours through Microsoft.ML.Tokenizers' abstraction (<c>AsMLTokenizer()</c>), one thread, whole text.</summary>
+    [Benchmark]
+    public int EncodeViaMLTokenizer() => _mlAdapter.EncodeToIds(_text).Count;
 
     /// <summary>One thread, counting only.</summary>
     [Benchmark]

@@ -71,19 +71,18 @@ TRM_API int trm_cuda_empty_cache() {
   });
 }
 
-// which: 0 allocated (current), 1 reserved (current), 2 allocated (peak), 3 reserved (peak). Aggregate pool statistics.
+// which: a MemoryStat code (trm_ops.def): current or peak bytes allocated or reserved. Aggregate pool statistics.
 TRM_API int trm_cuda_memory_stat(int device, int which, int64_t* out) {
   return guarded(-1, [&] {
 #ifdef TRM_WITH_CUDA
     auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(static_cast<c10::DeviceIndex>(device));
-    switch (which) {
-      case 0: *out = stats.allocated_bytes[0].current; break;
-      case 1: *out = stats.reserved_bytes[0].current; break;
-      case 2: *out = stats.allocated_bytes[0].peak; break;
-      case 3: *out = stats.reserved_bytes[0].peak; break;
-      default: throw std::invalid_argument("unknown memory statistic");
+    switch (static_cast<trm::ops::MemoryStat>(which)) {
+      case trm::ops::MemoryStat::Allocated: *out = stats.allocated_bytes[0].current; return 0;
+      case trm::ops::MemoryStat::Reserved: *out = stats.reserved_bytes[0].current; return 0;
+      case trm::ops::MemoryStat::PeakAllocated: *out = stats.allocated_bytes[0].peak; return 0;
+      case trm::ops::MemoryStat::PeakReserved: *out = stats.reserved_bytes[0].peak; return 0;
     }
-    return 0;
+    throw trm::unknown_op("cuda_memory_stat", which);
 #else
     return no_cuda();
 #endif

@@ -66,13 +66,14 @@ Group* as_group(void* g) {
 }
 
 ::c10d::ReduceOp reduce_op(int op) {
-  switch (op) {
-    case 0: case 1: return ::c10d::ReduceOp::SUM;  // 1 = average: sum, then divide
-    case 2: return ::c10d::ReduceOp::MAX;
-    case 3: return ::c10d::ReduceOp::MIN;
-    case 4: return ::c10d::ReduceOp::PRODUCT;
-    default: throw std::invalid_argument("unknown reduce op " + std::to_string(op));
+  using trm::ops::CollectiveOp;
+  switch (static_cast<CollectiveOp>(op)) {
+    case CollectiveOp::Sum: case CollectiveOp::Average: return ::c10d::ReduceOp::SUM;  // average: sum, then divide
+    case CollectiveOp::Max: return ::c10d::ReduceOp::MAX;
+    case CollectiveOp::Min: return ::c10d::ReduceOp::MIN;
+    case CollectiveOp::Product: return ::c10d::ReduceOp::PRODUCT;
   }
+  throw trm::unknown_op("all_reduce", op);
 }
 #else
 [[noreturn]] int no_gloo() {
@@ -149,7 +150,7 @@ TRM_API void trm_pg_free(void* g) {
 }
 
 // In-place all-reduce of n tensors (same dtype and device): they are packed into one flat buffer, reduced, unpacked.
-// op: 0 sum, 1 average, 2 max, 3 min, 4 product.
+// op: a CollectiveOp code (trm_ops.def): sum, average, max, min, product.
 TRM_API int trm_pg_allreduce(void* g, const TrmTensor* tensors, int n, int op) {
   return guarded(-1, [&] {
 #ifdef TRM_WITH_GLOO
@@ -162,7 +163,7 @@ TRM_API int trm_pg_allreduce(void* g, const TrmTensor* tensors, int n, int op) {
     ::c10d::AllreduceOptions opts;
     opts.reduceOp = reduce_op(op);
     group->pg->allreduce(buffer, opts)->wait();
-    if (op == 1) buffer[0].div_(group->size);
+    if (static_cast<trm::ops::CollectiveOp>(op) == trm::ops::CollectiveOp::Average) buffer[0].div_(group->size);
     if (!(n == 1 && tensors[0]->is_contiguous())) {
       int64_t offset = 0;
       for (int i = 0; i < n; ++i) {

@@ -3,7 +3,7 @@
 #include <cstring>
 #include <string>
 
-#define TRM_API extern "C" __attribute__((visibility("default")))
+#include "../include/trm_native.h"
 
 namespace {
 thread_local std::string g_error;
@@ -11,6 +11,7 @@ thread_local bool g_has_error = false;
 }  // namespace
 
 namespace trm {
+void set_error(const char* message);  // declared in trm.h, which needs ATen; this file does not
 void set_error(const char* message) {
   g_error = message ? message : "unknown native error";
   g_has_error = true;

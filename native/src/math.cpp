@@ -5,6 +5,7 @@
 #include <limits>
 
 using trm::wrap;
+using namespace trm::ops;
 
 // A double from .NET becomes an integral scalar for integral tensors when it holds an integer, so `t + 1` keeps int64 as in PyTorch.
 static at::Scalar scalar_for(const at::Tensor& t, double v) {
@@ -19,98 +20,98 @@ static at::Scalar scalar_for(const at::Tensor& t, double v) {
 TRM_API TrmTensor trm_unary(TrmTensor t, int op) {
   TRM_GUARD(nullptr, {
     const at::Tensor& x = *t;
-    switch (op) {
-      case 0: return wrap(x.neg());
-      case 1: return wrap(x.exp());
-      case 2: return wrap(x.log());
-      case 3: return wrap(x.sqrt());
-      case 4: return wrap(x.rsqrt());
-      case 5: return wrap(x.abs());
-      case 6: return wrap(x.tanh());
-      case 7: return wrap(x.sigmoid());
-      case 8: return wrap(at::silu(x));
-      case 9: return wrap(at::gelu(x));
-      case 10: return wrap(x.relu());
-      case 11: return wrap(x.square());
-      case 12: return wrap(x.sign());
-      case 13: return wrap(x.logical_not());
-      case 14: return wrap(x.floor());
-      case 15: return wrap(x.ceil());
-      case 16: return wrap(x.round());
-      case 17: return wrap(x.sin());
-      case 18: return wrap(x.cos());
-      case 19: return wrap(x.log1p());
-      case 20: return wrap(x.expm1());
-      case 21: return wrap(x.reciprocal());
-      case 22: return wrap(x.isnan());
-      case 23: return wrap(at::gelu(x, "tanh"));
-      case 24: return wrap(at::softplus(x));
-      case 25: return wrap(x.isinf());
-      case 27: return wrap(x.erfinv());
-      case 26: return wrap(x.logical_not().logical_not());  // to bool
-      default: throw std::invalid_argument("unknown unary op " + std::to_string(op));
+    switch (static_cast<UnaryOp>(op)) {
+      case UnaryOp::Neg: return wrap(x.neg());
+      case UnaryOp::Exp: return wrap(x.exp());
+      case UnaryOp::Log: return wrap(x.log());
+      case UnaryOp::Sqrt: return wrap(x.sqrt());
+      case UnaryOp::Rsqrt: return wrap(x.rsqrt());
+      case UnaryOp::Abs: return wrap(x.abs());
+      case UnaryOp::Tanh: return wrap(x.tanh());
+      case UnaryOp::Sigmoid: return wrap(x.sigmoid());
+      case UnaryOp::Silu: return wrap(at::silu(x));
+      case UnaryOp::Gelu: return wrap(at::gelu(x));
+      case UnaryOp::Relu: return wrap(x.relu());
+      case UnaryOp::Square: return wrap(x.square());
+      case UnaryOp::Sign: return wrap(x.sign());
+      case UnaryOp::LogicalNot: return wrap(x.logical_not());
+      case UnaryOp::Floor: return wrap(x.floor());
+      case UnaryOp::Ceil: return wrap(x.ceil());
+      case UnaryOp::Round: return wrap(x.round());
+      case UnaryOp::Sin: return wrap(x.sin());
+      case UnaryOp::Cos: return wrap(x.cos());
+      case UnaryOp::Log1p: return wrap(x.log1p());
+      case UnaryOp::Expm1: return wrap(x.expm1());
+      case UnaryOp::Reciprocal: return wrap(x.reciprocal());
+      case UnaryOp::IsNan: return wrap(x.isnan());
+      case UnaryOp::GeluTanh: return wrap(at::gelu(x, "tanh"));
+      case UnaryOp::Softplus: return wrap(at::softplus(x));
+      case UnaryOp::IsInf: return wrap(x.isinf());
+      case UnaryOp::Erfinv: return wrap(x.erfinv());
+      case UnaryOp::ToBool: return wrap(x.logical_not().logical_not());  // to bool
     }
+    throw trm::unknown_op("unary", op);
   })
 }
 
 static at::Tensor binary(const at::Tensor& a, const at::Tensor& b, int op) {
-  switch (op) {
-    case 0: return a.add(b);
-    case 1: return a.sub(b);
-    case 2: return a.mul(b);
-    case 3: return a.div(b);
-    case 4: return a.pow(b);
-    case 5: return a.eq(b);
-    case 6: return a.ne(b);
-    case 7: return a.lt(b);
-    case 8: return a.le(b);
-    case 9: return a.gt(b);
-    case 10: return a.ge(b);
-    case 11: return a.logical_and(b);
-    case 12: return a.logical_or(b);
-    case 13: return at::maximum(a, b);
-    case 14: return at::minimum(a, b);
-    case 15: return a.remainder(b);
-    case 16: return a.div(b, "floor");
-    case 17: return a.logical_xor(b);
-    default: throw std::invalid_argument("unknown binary op " + std::to_string(op));
+  switch (static_cast<BinaryOp>(op)) {
+    case BinaryOp::Add: return a.add(b);
+    case BinaryOp::Sub: return a.sub(b);
+    case BinaryOp::Mul: return a.mul(b);
+    case BinaryOp::Div: return a.div(b);
+    case BinaryOp::Pow: return a.pow(b);
+    case BinaryOp::Eq: return a.eq(b);
+    case BinaryOp::Ne: return a.ne(b);
+    case BinaryOp::Lt: return a.lt(b);
+    case BinaryOp::Le: return a.le(b);
+    case BinaryOp::Gt: return a.gt(b);
+    case BinaryOp::Ge: return a.ge(b);
+    case BinaryOp::LogicalAnd: return a.logical_and(b);
+    case BinaryOp::LogicalOr: return a.logical_or(b);
+    case BinaryOp::Maximum: return at::maximum(a, b);
+    case BinaryOp::Minimum: return at::minimum(a, b);
+    case BinaryOp::Remainder: return a.remainder(b);
+    case BinaryOp::FloorDivide: return a.div(b, "floor");
+    case BinaryOp::LogicalXor: return a.logical_xor(b);
   }
+  throw trm::unknown_op("binary", op);
 }
 
 TRM_API TrmTensor trm_binary(TrmTensor a, TrmTensor b, int op) { TRM_GUARD(nullptr, return wrap(binary(*a, *b, op));) }
 
 TRM_API TrmTensor trm_add_alpha(TrmTensor a, TrmTensor b, double alpha) { TRM_GUARD(nullptr, return wrap(a->add(*b, alpha));) }
 
-// ops 0..16 as trm_binary with a scalar right operand; 20 rsub (s - t), 21 rdiv (s / t), 22 rpow (s ^ t).
+// op: a ScalarOp code (trm_ops.def): as trm_binary with a scalar right operand, or reversed (rsub s - t, rdiv s / t, rpow s ^ t).
 TRM_API TrmTensor trm_binary_scalar(TrmTensor t, double value, int op) {
   TRM_GUARD(nullptr, {
     const at::Tensor& x = *t;
     at::Scalar s = scalar_for(x, value);
-    switch (op) {
-      case 0: return wrap(x.add(s));
-      case 1: return wrap(x.sub(s));
-      case 2: return wrap(x.mul(s));
-      case 3: return wrap(x.div(s));
-      case 4: return wrap(x.pow(s));
-      case 5: return wrap(x.eq(s));
-      case 6: return wrap(x.ne(s));
-      case 7: return wrap(x.lt(s));
-      case 8: return wrap(x.le(s));
-      case 9: return wrap(x.gt(s));
-      case 10: return wrap(x.ge(s));
-      case 13: return wrap(x.clamp_min(s));
-      case 14: return wrap(x.clamp_max(s));
-      case 15: return wrap(x.remainder(s));
-      case 16: return wrap(x.div(s, "floor"));
-      case 20: return wrap(at::rsub(x, s));
-      case 21: return wrap(x.reciprocal().mul(s));
-      case 22: return wrap(at::pow(s, x));
-      default: throw std::invalid_argument("unknown scalar op " + std::to_string(op));
+    switch (static_cast<ScalarOp>(op)) {
+      case ScalarOp::Add: return wrap(x.add(s));
+      case ScalarOp::Sub: return wrap(x.sub(s));
+      case ScalarOp::Mul: return wrap(x.mul(s));
+      case ScalarOp::Div: return wrap(x.div(s));
+      case ScalarOp::Pow: return wrap(x.pow(s));
+      case ScalarOp::Eq: return wrap(x.eq(s));
+      case ScalarOp::Ne: return wrap(x.ne(s));
+      case ScalarOp::Lt: return wrap(x.lt(s));
+      case ScalarOp::Le: return wrap(x.le(s));
+      case ScalarOp::Gt: return wrap(x.gt(s));
+      case ScalarOp::Ge: return wrap(x.ge(s));
+      case ScalarOp::ClampMin: return wrap(x.clamp_min(s));
+      case ScalarOp::ClampMax: return wrap(x.clamp_max(s));
+      case ScalarOp::Remainder: return wrap(x.remainder(s));
+      case ScalarOp::FloorDivide: return wrap(x.div(s, "floor"));
+      case ScalarOp::ReverseSub: return wrap(at::rsub(x, s));
+      case ScalarOp::ReverseDiv: return wrap(x.reciprocal().mul(s));
+      case ScalarOp::ReversePow: return wrap(at::pow(s, x));
     }
+    throw trm::unknown_op("binary_scalar", op);
   })
 }
 
-// op: 0 sum, 1 mean, 2 max (values), 3 min (values), 4 argmax, 5 argmin, 6 prod, 7 all, 8 any, 9 logsumexp.
+// op: a ReductionOp code (trm_ops.def); max/min return values.
 // ndims == 0 reduces over all elements (argmax/argmin/prod/logsumexp need exactly one dim then ignored).
 TRM_API TrmTensor trm_reduce(TrmTensor t, int op, const int64_t* dims, int ndims, int keepdim) {
   TRM_GUARD(nullptr, {
@@ -118,35 +119,33 @@ TRM_API TrmTensor trm_reduce(TrmTensor t, int op, const int64_t* dims, int ndims
     bool kd = keepdim != 0;
     auto d = trm::dims(dims, ndims);
     if (ndims == 0) {
-      switch (op) {
-        case 0: return wrap(x.sum());
-        case 1: return wrap(x.mean());
-        case 2: return wrap(x.max());
-        case 3: return wrap(x.min());
-        case 4: return wrap(x.argmax());
-        case 5: return wrap(x.argmin());
-        case 6: return wrap(x.prod());
-        case 7: return wrap(x.all());
-        case 8: return wrap(x.any());
-        case 9: return wrap(x.flatten().logsumexp(0));
-        default: break;
+      switch (static_cast<ReductionOp>(op)) {
+        case ReductionOp::Sum: return wrap(x.sum());
+        case ReductionOp::Mean: return wrap(x.mean());
+        case ReductionOp::Max: return wrap(x.max());
+        case ReductionOp::Min: return wrap(x.min());
+        case ReductionOp::ArgMax: return wrap(x.argmax());
+        case ReductionOp::ArgMin: return wrap(x.argmin());
+        case ReductionOp::Prod: return wrap(x.prod());
+        case ReductionOp::All: return wrap(x.all());
+        case ReductionOp::Any: return wrap(x.any());
+        case ReductionOp::LogSumExp: return wrap(x.flatten().logsumexp(0));
       }
     } else {
-      switch (op) {
-        case 0: return wrap(x.sum(d, kd));
-        case 1: return wrap(x.mean(d, kd));
-        case 2: return wrap(x.amax(d, kd));
-        case 3: return wrap(x.amin(d, kd));
-        case 4: return wrap(x.argmax(d[0], kd));
-        case 5: return wrap(x.argmin(d[0], kd));
-        case 6: return wrap(x.prod(d[0], kd));
-        case 7: return wrap(x.all(d[0], kd));
-        case 8: return wrap(x.any(d[0], kd));
-        case 9: return wrap(x.logsumexp(d, kd));
-        default: break;
+      switch (static_cast<ReductionOp>(op)) {
+        case ReductionOp::Sum: return wrap(x.sum(d, kd));
+        case ReductionOp::Mean: return wrap(x.mean(d, kd));
+        case ReductionOp::Max: return wrap(x.amax(d, kd));
+        case ReductionOp::Min: return wrap(x.amin(d, kd));
+        case ReductionOp::ArgMax: return wrap(x.argmax(d[0], kd));
+        case ReductionOp::ArgMin: return wrap(x.argmin(d[0], kd));
+        case ReductionOp::Prod: return wrap(x.prod(d[0], kd));
+        case ReductionOp::All: return wrap(x.all(d[0], kd));
+        case ReductionOp::Any: return wrap(x.any(d[0], kd));
+        case ReductionOp::LogSumExp: return wrap(x.logsumexp(d, kd));
       }
     }
-    throw std::invalid_argument("unknown reduction " + std::to_string(op));
+    throw trm::unknown_op("reduce", op);
   })
 }
 
@@ -173,6 +172,8 @@ TRM_API int trm_max_dim(TrmTensor t, int op, int64_t dim, int keepdim, TrmTensor
     return 0;
   })
 }
+
+TRM_API TrmTensor trm_atan2(TrmTensor y, TrmTensor x) { TRM_GUARD(nullptr, return wrap(at::atan2(*y, *x));) }
 
 TRM_API TrmTensor trm_matmul(TrmTensor a, TrmTensor b) { TRM_GUARD(nullptr, return wrap(a->matmul(*b));) }
 TRM_API TrmTensor trm_bmm(TrmTensor a, TrmTensor b) { TRM_GUARD(nullptr, return wrap(a->bmm(*b));) }
@@ -225,38 +226,36 @@ TRM_API int trm_equal(TrmTensor a, TrmTensor b) { TRM_GUARD(-1, return a->equal(
 
 // ---- in place (autograd sees these as in-place ops) ----
 
-// op: 0 add_, 1 mul_, 2 fill_, 3 div_, 4 sub_, 5 clamp_min_, 6 clamp_max_, 7 pow_
+// op: an InplaceScalarOp code (trm_ops.def).
 TRM_API int trm_inplace_scalar(TrmTensor t, int op, double value) {
   TRM_GUARD(-1, {
     at::Scalar s = scalar_for(*t, value);
-    switch (op) {
-      case 0: t->add_(s); break;
-      case 1: t->mul_(s); break;
-      case 2: t->fill_(s); break;
-      case 3: t->div_(s); break;
-      case 4: t->sub_(s); break;
-      case 5: t->clamp_min_(s); break;
-      case 6: t->clamp_max_(s); break;
-      case 7: t->pow_(s); break;
-      default: throw std::invalid_argument("unknown in-place scalar op " + std::to_string(op));
+    switch (static_cast<InplaceScalarOp>(op)) {
+      case InplaceScalarOp::Add: t->add_(s); return 0;
+      case InplaceScalarOp::Mul: t->mul_(s); return 0;
+      case InplaceScalarOp::Fill: t->fill_(s); return 0;
+      case InplaceScalarOp::Div: t->div_(s); return 0;
+      case InplaceScalarOp::Sub: t->sub_(s); return 0;
+      case InplaceScalarOp::ClampMin: t->clamp_min_(s); return 0;
+      case InplaceScalarOp::ClampMax: t->clamp_max_(s); return 0;
+      case InplaceScalarOp::Pow: t->pow_(s); return 0;
     }
-    return 0;
+    throw trm::unknown_op("inplace_scalar", op);
   })
 }
 
-// op: 0 add_(other, alpha), 1 mul_, 2 copy_, 3 lerp_(other, weight = alpha), 4 div_, 5 sub_(other, alpha)
+// op: an InplaceTensorOp code (trm_ops.def); alpha scales `other` for add_/sub_ and is the weight of lerp_.
 TRM_API int trm_inplace_tensor(TrmTensor t, TrmTensor other, int op, double alpha) {
   TRM_GUARD(-1, {
-    switch (op) {
-      case 0: t->add_(*other, alpha); break;
-      case 1: t->mul_(*other); break;
-      case 2: t->copy_(*other); break;
-      case 3: t->lerp_(*other, alpha); break;
-      case 4: t->div_(*other); break;
-      case 5: t->sub_(*other, alpha); break;
-      default: throw std::invalid_argument("unknown in-place tensor op " + std::to_string(op));
+    switch (static_cast<InplaceTensorOp>(op)) {
+      case InplaceTensorOp::Add: t->add_(*other, alpha); return 0;
+      case InplaceTensorOp::Mul: t->mul_(*other); return 0;
+      case InplaceTensorOp::Copy: t->copy_(*other); return 0;
+      case InplaceTensorOp::Lerp: t->lerp_(*other, alpha); return 0;
+      case InplaceTensorOp::Div: t->div_(*other); return 0;
+      case InplaceTensorOp::Sub: t->sub_(*other, alpha); return 0;
     }
-    return 0;
+    throw trm::unknown_op("inplace_tensor", op);
   })
 }
 
@@ -267,14 +266,16 @@ TRM_API int trm_zero_(TrmTensor t) {
   })
 }
 
-// kind: 0 uniform_(a, b), 1 normal_(mean = a, std = b)
+// kind: a FillKind code (trm_ops.def): uniform_(a, b) or normal_(mean = a, std = b).
 TRM_API int trm_random_(TrmTensor t, int kind, double a, double b, TrmGenerator g) {
   TRM_GUARD(-1, {
     c10::optional<at::Generator> gen;
     if (g) gen = *g;
-    if (kind == 0) t->uniform_(a, b, gen);
-    else t->normal_(a, b, gen);
-    return 0;
+    switch (static_cast<FillKind>(kind)) {
+      case FillKind::Uniform: t->uniform_(a, b, gen); return 0;
+      case FillKind::Normal: t->normal_(a, b, gen); return 0;
+    }
+    throw trm::unknown_op("random_", kind);
   })
 }
 

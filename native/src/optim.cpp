@@ -46,7 +46,8 @@ void adamw_foreach(std::vector<at::Tensor>& p, std::vector<at::Tensor>& g, std::
 
 // AdamW (decoupled weight decay) over n parameters. exp_avg/exp_avg_sq are caller-owned state tensors shaped like the params;
 // steps[i] is the per-parameter step count, incremented here for every parameter that has a gradient.
-// mode: 0 auto (multi-tensor _foreach ops when the group is on CUDA, per-tensor loop on the CPU), 1 loop, 2 foreach.
+// mode: an AdamWMode code (trm_ops.def): auto (multi-tensor _foreach ops when the group is on CUDA, per-tensor loop on the
+// CPU), loop or foreach.
 TRM_API int trm_adamw_step(const TrmTensor* params, const TrmTensor* exp_avg, const TrmTensor* exp_avg_sq, int64_t* steps, int n, double lr,
                            double beta1, double beta2, double eps, double weight_decay, int mode) {
   TRM_GUARD(-1, {
@@ -64,22 +65,80 @@ TRM_API int trm_adamw_step(const TrmTensor* params, const TrmTensor* exp_avg, co
       s.push_back(++steps[i]);
       cuda = cuda || params[i]->is_cuda();
     }
+    bool foreach = false;
+    switch (static_cast<trm::ops::AdamWMode>(mode)) {
+      case trm::ops::AdamWMode::Auto: foreach = cuda; break;
+      case trm::ops::AdamWMode::Loop: foreach = false; break;
+      case trm::ops::AdamWMode::ForEach: foreach = true; break;
+      default: throw trm::unknown_op("adamw_step", mode);
+    }
     if (p.empty()) return 0;
-    if (mode == 2 || (mode == 0 && cuda)) adamw_foreach(p, g, m, v, s, lr, beta1, beta2, eps, weight_decay);
+    if (foreach) adamw_foreach(p, g, m, v, s, lr, beta1, beta2, eps, weight_decay);
     else adamw_loop(p, g, m, v, s, lr, beta1, beta2, eps, weight_decay);
     return 0;
   })
 }
 
+// AdamATan2 (Everett et al. 2024; the optimizer of the TRM reference) over n parameters. For every parameter with a
+// gradient, with its step count t = ++steps[i]:
+//   p <- p * (1 - lr * wd);  m <- lerp(m, g, 1 - beta1);  v <- beta2 * v + (1 - beta2) * g^2
+//   p <- p - lr * atan2(m / (1 - beta1^t), sqrt(v) / sqrt(1 - beta2^t))
+TRM_API int trm_adam_atan2_step(const TrmTensor* params, const TrmTensor* exp_avg, const TrmTensor* exp_avg_sq, int64_t* steps, int n,
+                                double lr, double beta1, double beta2, double weight_decay) {
+  TRM_GUARD(-1, {
+    at::NoGradGuard no_grad;
+    for (int i = 0; i < n; ++i) {
+      at::Tensor& p = *params[i];
+      const at::Tensor& g = p.grad();
+      if (!g.defined()) continue;
+      const double t = static_cast<double>(++steps[i]);
+      const double bc1 = 1.0 - std::pow(beta1, t);
+      const double bc2_sqrt = std::sqrt(1.0 - std::pow(beta2, t));
+      if (weight_decay != 0) p.mul_(1.0 - lr * weight_decay);
+      exp_avg[i]->lerp_(g, 1.0 - beta1);
+      exp_avg_sq[i]->mul_(beta2).addcmul_(g, g, 1.0 - beta2);
+      p.add_(at::atan2(*exp_avg[i] / bc1, exp_avg_sq[i]->sqrt() / bc2_sqrt), -lr);
+    }
+    return 0;
+  })
+}
+
+// Sign-SGD on the rows of an embedding table that a batch used (the reference's CastedSparseEmbeddingSignSGD_Distributed
+// on one rank): local_grad [B, D] holds the gradients of the gathered rows, local_ids [B] their row ids. Gradients are
+// summed per distinct id (sorted, as torch.unique), then each touched row takes
+//   w[id] <- w[id] * (1 - lr * wd) - lr * sign(sum of its gradients)
+// Rows the batch did not use are left alone. No state.
+TRM_API int trm_sparse_sign_sgd_step(TrmTensor weights, TrmTensor local_grad, TrmTensor local_ids, double lr, double weight_decay) {
+  TRM_GUARD(-1, {
+    const at::Tensor& w = *weights;
+    const at::Tensor& grad = *local_grad;
+    if (w.dim() != 2 || grad.dim() != 2 || grad.size(1) != w.size(1) || local_ids->numel() != grad.size(0))
+      throw std::invalid_argument("sparse_sign_sgd: expected weights [N, D], grad [B, D] and ids [B]; got weights " + c10::str(w.sizes()) +
+                                  ", grad " + c10::str(grad.sizes()) + ", ids " + c10::str(local_ids->sizes()));
+    at::NoGradGuard no_grad;
+    auto ids = local_ids->reshape({-1}).to(w.device(), at::kLong);
+    auto unique = at::_unique(ids, /*sorted=*/true, /*return_inverse=*/true);
+    const at::Tensor& grad_ids = std::get<0>(unique);
+    auto row_index = std::get<1>(unique).unsqueeze(-1).expand({ids.size(0), w.size(1)});
+    auto summed = at::zeros({grad_ids.size(0), w.size(1)}, grad.options().device(w.device())).scatter_add(0, row_index, grad.to(w.device()));
+    auto rows = w.index_select(0, grad_ids);
+    auto updated = rows.mul(1.0 - lr * weight_decay).sub(summed.sign().to(rows.scalar_type()).mul(lr));
+    w.index_put_({grad_ids}, updated);
+    return 0;
+  })
+}
+
 // SGD with optional momentum (dampening 0) and L2 weight decay, PyTorch semantics. momentum_buf[i] may be an empty
-// tensor before the first step; it is then initialised to the gradient.
-TRM_API int trm_sgd_step(const TrmTensor* params, const TrmTensor* momentum_buf, int n, double lr, double momentum, double weight_decay,
-                         int nesterov) {
+// tensor before the first step; it is then initialised to the gradient. steps[i] counts the updates of parameter i
+// (incremented here for every parameter that has a gradient).
+TRM_API int trm_sgd_step(const TrmTensor* params, const TrmTensor* momentum_buf, int64_t* steps, int n, double lr, double momentum,
+                         double weight_decay, int nesterov) {
   TRM_GUARD(-1, {
     at::NoGradGuard no_grad;
     for (int i = 0; i < n; ++i) {
       at::Tensor& p = *params[i];
       if (!p.grad().defined()) continue;
+      ++steps[i];
       at::Tensor d = p.grad();
       if (weight_decay != 0) d = d.add(p, weight_decay);
       if (momentum != 0) {

@@ -54,6 +54,7 @@ std::vector<at::Tensor> unwrap_list(const TrmTensor* items, int n) {
 }  // namespace trm
 
 using trm::wrap;
+using namespace trm::ops;
 
 static at::TensorOptions options(int dtype, int device_type, int device_index) {
   return at::TensorOptions().dtype(trm::to_scalar_type(dtype)).device(trm::to_device(device_type, device_index));
@@ -120,33 +121,33 @@ TRM_API int trm_tensor_copy_to(TrmTensor t, void* dst, int64_t nbytes) {
   })
 }
 
-// kind: 0 empty, 1 zeros, 2 ones, 3 full(value)
+// kind: a FactoryKind code (trm_ops.def); value is the fill of full.
 TRM_API TrmTensor trm_tensor_new(int kind, const int64_t* shape, int ndim, double value, int dtype, int device_type, int device_index) {
   TRM_GUARD(nullptr, {
     auto o = options(dtype, device_type, device_index);
     auto s = trm::dims(shape, ndim);
-    switch (kind) {
-      case 0: return wrap(at::empty(s, o));
-      case 1: return wrap(at::zeros(s, o));
-      case 2: return wrap(at::ones(s, o));
-      case 3: return wrap(at::full(s, value, o));
-      default: throw std::invalid_argument("unknown factory kind");
+    switch (static_cast<FactoryKind>(kind)) {
+      case FactoryKind::Empty: return wrap(at::empty(s, o));
+      case FactoryKind::Zeros: return wrap(at::zeros(s, o));
+      case FactoryKind::Ones: return wrap(at::ones(s, o));
+      case FactoryKind::Full: return wrap(at::full(s, value, o));
     }
+    throw trm::unknown_op("tensor_new", kind);
   })
 }
 
-// kind: 0 zeros_like, 1 ones_like, 2 empty_like, 3 full_like(value), 4 randn_like, 5 rand_like
+// kind: a LikeKind code (trm_ops.def); value is the fill of full_like.
 TRM_API TrmTensor trm_tensor_like(TrmTensor t, int kind, double value) {
   TRM_GUARD(nullptr, {
-    switch (kind) {
-      case 0: return wrap(at::zeros_like(*t));
-      case 1: return wrap(at::ones_like(*t));
-      case 2: return wrap(at::empty_like(*t));
-      case 3: return wrap(at::full_like(*t, value));
-      case 4: return wrap(at::randn_like(*t));
-      case 5: return wrap(at::rand_like(*t));
-      default: throw std::invalid_argument("unknown like kind");
+    switch (static_cast<LikeKind>(kind)) {
+      case LikeKind::ZerosLike: return wrap(at::zeros_like(*t));
+      case LikeKind::OnesLike: return wrap(at::ones_like(*t));
+      case LikeKind::EmptyLike: return wrap(at::empty_like(*t));
+      case LikeKind::FullLike: return wrap(at::full_like(*t, value));
+      case LikeKind::RandnLike: return wrap(at::randn_like(*t));
+      case LikeKind::RandLike: return wrap(at::rand_like(*t));
     }
+    throw trm::unknown_op("tensor_like", kind);
   })
 }
 
@@ -154,7 +155,7 @@ TRM_API TrmTensor trm_tensor_arange(double start, double end, double step, int d
   TRM_GUARD(nullptr, return wrap(at::arange(start, end, step, options(dtype, device_type, device_index)));)
 }
 
-// kind: 0 randn, 1 rand, 2 randint [low, high)
+// kind: a RandomKind code (trm_ops.def); randint draws from [low, high).
 TRM_API TrmTensor trm_tensor_random(int kind, const int64_t* shape, int ndim, int64_t low, int64_t high, TrmGenerator g, int dtype,
                                     int device_type, int device_index) {
   TRM_GUARD(nullptr, {
@@ -162,12 +163,12 @@ TRM_API TrmTensor trm_tensor_random(int kind, const int64_t* shape, int ndim, in
     auto s = trm::dims(shape, ndim);
     c10::optional<at::Generator> gen;
     if (g) gen = *g;
-    switch (kind) {
-      case 0: return wrap(at::randn(s, gen, o));
-      case 1: return wrap(at::rand(s, gen, o));
-      case 2: return wrap(at::randint(low, high, s, gen, o));
-      default: throw std::invalid_argument("unknown random kind");
+    switch (static_cast<RandomKind>(kind)) {
+      case RandomKind::Randn: return wrap(at::randn(s, gen, o));
+      case RandomKind::Rand: return wrap(at::rand(s, gen, o));
+      case RandomKind::RandInt: return wrap(at::randint(low, high, s, gen, o));
     }
+    throw trm::unknown_op("tensor_random", kind);
   })
 }
 
@@ -249,10 +250,16 @@ TRM_API TrmTensor trm_tril(TrmTensor t, int64_t diagonal, int upper) {
 }
 
 // Splits into pieces; returns a malloc'd array of handles (free the array with trm_free) and its length in *count.
-// mode: 0 split(size), 1 chunk(chunks), 2 unbind
+// mode: a SplitMode code (trm_ops.def): split(size = arg), chunk(chunks = arg), unbind.
 TRM_API TrmTensor* trm_split(TrmTensor t, int mode, int64_t arg, int64_t dim, int* count) {
   TRM_GUARD(nullptr, {
-    std::vector<at::Tensor> parts = mode == 0 ? t->split(arg, dim) : (mode == 1 ? t->chunk(arg, dim) : t->unbind(dim));
+    std::vector<at::Tensor> parts;
+    switch (static_cast<SplitMode>(mode)) {
+      case SplitMode::Split: parts = t->split(arg, dim); break;
+      case SplitMode::Chunk: parts = t->chunk(arg, dim); break;
+      case SplitMode::Unbind: parts = t->unbind(dim); break;
+      default: throw trm::unknown_op("split", mode);
+    }
     auto* out = static_cast<TrmTensor*>(std::malloc(sizeof(TrmTensor) * std::max<size_t>(parts.size(), 1)));
     if (!out) throw std::bad_alloc();
     for (size_t i = 0; i < parts.size(); ++i) out[i] = wrap(std::move(parts[i]));

@@ -1,4 +1,5 @@
-// trm_native: shared declarations of the flat C surface over libtorch.
+// trm_native: internal helpers shared by the translation units of the flat C surface over libtorch (the exports
+// themselves are declared in native/include/trm_native.h).
 // Handles are heap-allocated at::Tensor objects; every entry point catches all exceptions,
 // stores the message in a thread-local slot (see errors.cpp) and returns a sentinel
 // (nullptr for handles, -1 for status codes).
@@ -6,12 +7,11 @@
 
 #include <ATen/ATen.h>
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 
-#define TRM_API extern "C" __attribute__((visibility("default")))
-
-typedef at::Tensor* TrmTensor;
-typedef at::Generator* TrmGenerator;
+#include "../include/trm_native.h"  // every export, declared once
+#include "ops.h"         // op-code enums from trm_ops.def
 
 namespace trm {
 
@@ -22,6 +22,9 @@ at::ScalarType to_scalar_type(int code);
 int from_scalar_type(at::ScalarType t);
 // device codes shared with the C# enum Trm.Torch.DeviceType (0 = cpu, 1 = cuda).
 at::Device to_device(int type, int index);
+
+// The exception for an op code that trm_ops.def does not list in `family` (e.g. "unary").
+std::invalid_argument unknown_op(const char* family, int code);
 
 inline TrmTensor wrap(at::Tensor t) { return new at::Tensor(std::move(t)); }
 inline at::IntArrayRef dims(const int64_t* p, int n) { return at::IntArrayRef(p, static_cast<size_t>(n)); }

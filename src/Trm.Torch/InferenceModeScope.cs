@@ -1,3 +1,4 @@
+using Trm.Torch.Native;
 using static Trm.Torch.Native.NativeMethods;
 
 namespace Trm.Torch;
@@ -5,16 +6,13 @@ namespace Trm.Torch;
 /// <summary>libtorch's inference mode on this thread until disposed (LIFO with other guards on the same thread).</summary>
 internal sealed class InferenceModeScope : IDisposable
 {
-    private IntPtr _guard;
+    private readonly InferenceModeGuardHandle _guard;
 
     internal InferenceModeScope()
     {
-        _guard = Check(trm_inference_mode_enter(), "inference_mode");
+        _guard = trm_inference_mode_enter();
+        if (_guard.IsInvalid) throw TakeError("inference_mode");
     }
 
-    public void Dispose()
-    {
-        IntPtr g = Interlocked.Exchange(ref _guard, IntPtr.Zero);
-        if (g != IntPtr.Zero) trm_inference_mode_exit(g);
-    }
+    public void Dispose() => _guard.Dispose();
 }

@@ -1,83 +1,84 @@
+using Trm.Torch.Native;
 using static Trm.Torch.Native.NativeMethods;
 
 namespace Trm.Torch;
 
 public sealed unsafe partial class Tensor
 {
-    // Op codes of trm_unary / trm_binary / trm_binary_scalar / trm_reduce (native/src/math.cpp).
-    private Tensor Unary(int op, string name) => New(trm_unary(Handle, op), name);
-    internal Tensor Binary(Tensor other, int op, string name) => New(trm_binary(Handle, other.Handle, op), name);
-    internal Tensor BinaryScalar(double value, int op, string name) => New(trm_binary_scalar(Handle, value, op), name);
+    // Op codes: the enums generated from native/include/trm_ops.def (Trm.Torch.Native.UnaryOp, ...).
+    private Tensor Unary(UnaryOp op) => New(trm_unary(Handle, (int)op), op.Name());
+    internal Tensor Binary(Tensor other, BinaryOp op) => New(trm_binary(Handle, other.Handle, (int)op), op.Name());
+    internal Tensor BinaryScalar(double value, ScalarOp op) => New(trm_binary_scalar(Handle, value, (int)op), op.Name());
 
     /// <summary>−x.</summary>
-    public Tensor Neg() => Unary(0, "neg");
+    public Tensor Neg() => Unary(UnaryOp.Neg);
     /// <summary>eˣ.</summary>
-    public Tensor Exp() => Unary(1, "exp");
+    public Tensor Exp() => Unary(UnaryOp.Exp);
     /// <summary>Natural logarithm.</summary>
-    public Tensor Log() => Unary(2, "log");
+    public Tensor Log() => Unary(UnaryOp.Log);
     /// <summary>Square root.</summary>
-    public Tensor Sqrt() => Unary(3, "sqrt");
+    public Tensor Sqrt() => Unary(UnaryOp.Sqrt);
     /// <summary>1/√x.</summary>
-    public Tensor Rsqrt() => Unary(4, "rsqrt");
+    public Tensor Rsqrt() => Unary(UnaryOp.Rsqrt);
     /// <summary>|x|.</summary>
-    public Tensor Abs() => Unary(5, "abs");
+    public Tensor Abs() => Unary(UnaryOp.Abs);
     /// <summary>Hyperbolic tangent.</summary>
-    public Tensor Tanh() => Unary(6, "tanh");
+    public Tensor Tanh() => Unary(UnaryOp.Tanh);
     /// <summary>Logistic sigmoid.</summary>
-    public Tensor Sigmoid() => Unary(7, "sigmoid");
+    public Tensor Sigmoid() => Unary(UnaryOp.Sigmoid);
     /// <summary>x·sigmoid(x).</summary>
-    public Tensor Silu() => Unary(8, "silu");
+    public Tensor Silu() => Unary(UnaryOp.Silu);
     /// <summary>GELU (exact erf form); <paramref name="tanhApproximation"/> selects the tanh form.</summary>
-    public Tensor Gelu(bool tanhApproximation = false) => Unary(tanhApproximation ? 23 : 9, "gelu");
+    public Tensor Gelu(bool tanhApproximation = false) => Unary(tanhApproximation ? UnaryOp.GeluTanh : UnaryOp.Gelu);
     /// <summary>max(x, 0).</summary>
-    public Tensor Relu() => Unary(10, "relu");
+    public Tensor Relu() => Unary(UnaryOp.Relu);
     /// <summary>x².</summary>
-    public Tensor Square() => Unary(11, "square");
+    public Tensor Square() => Unary(UnaryOp.Square);
     /// <summary>Sign (−1, 0, 1).</summary>
-    public Tensor Sign() => Unary(12, "sign");
+    public Tensor Sign() => Unary(UnaryOp.Sign);
     /// <summary>Elementwise logical not (bool result).</summary>
-    public Tensor LogicalNot() => Unary(13, "logical_not");
+    public Tensor LogicalNot() => Unary(UnaryOp.LogicalNot);
     /// <summary>Round down.</summary>
-    public Tensor Floor() => Unary(14, "floor");
+    public Tensor Floor() => Unary(UnaryOp.Floor);
     /// <summary>Round up.</summary>
-    public Tensor Ceil() => Unary(15, "ceil");
+    public Tensor Ceil() => Unary(UnaryOp.Ceil);
     /// <summary>Round half to even.</summary>
-    public Tensor Round() => Unary(16, "round");
+    public Tensor Round() => Unary(UnaryOp.Round);
     /// <summary>Sine.</summary>
-    public Tensor Sin() => Unary(17, "sin");
+    public Tensor Sin() => Unary(UnaryOp.Sin);
     /// <summary>Cosine.</summary>
-    public Tensor Cos() => Unary(18, "cos");
+    public Tensor Cos() => Unary(UnaryOp.Cos);
     /// <summary>log(1 + x).</summary>
-    public Tensor Log1p() => Unary(19, "log1p");
+    public Tensor Log1p() => Unary(UnaryOp.Log1p);
     /// <summary>eˣ − 1.</summary>
-    public Tensor Expm1() => Unary(20, "expm1");
+    public Tensor Expm1() => Unary(UnaryOp.Expm1);
     /// <summary>1/x.</summary>
-    public Tensor Reciprocal() => Unary(21, "reciprocal");
+    public Tensor Reciprocal() => Unary(UnaryOp.Reciprocal);
     /// <summary>True where NaN.</summary>
-    public Tensor IsNan() => Unary(22, "isnan");
+    public Tensor IsNan() => Unary(UnaryOp.IsNan);
     /// <summary>True where ±∞.</summary>
-    public Tensor IsInf() => Unary(25, "isinf");
+    public Tensor IsInf() => Unary(UnaryOp.IsInf);
     /// <summary>log(1 + eˣ).</summary>
-    public Tensor Softplus() => Unary(24, "softplus");
+    public Tensor Softplus() => Unary(UnaryOp.Softplus);
     /// <summary>Inverse error function.</summary>
-    public Tensor Erfinv() => Unary(27, "erfinv");
+    public Tensor Erfinv() => Unary(UnaryOp.Erfinv);
 
     /// <summary>xᵖ.</summary>
-    public Tensor Pow(double exponent) => BinaryScalar(exponent, 4, "pow");
+    public Tensor Pow(double exponent) => BinaryScalar(exponent, ScalarOp.Pow);
     /// <summary>x raised elementwise to <paramref name="exponent"/>.</summary>
-    public Tensor Pow(Tensor exponent) => Binary(exponent, 4, "pow");
+    public Tensor Pow(Tensor exponent) => Binary(exponent, BinaryOp.Pow);
 
     /// <summary>this + alpha·other.</summary>
     public Tensor Add(Tensor other, double alpha = 1) => New(trm_add_alpha(Handle, other.Handle, alpha), "add");
 
     /// <summary>Elementwise maximum.</summary>
-    public Tensor Maximum(Tensor other) => Binary(other, 13, "maximum");
+    public Tensor Maximum(Tensor other) => Binary(other, BinaryOp.Maximum);
     /// <summary>Elementwise minimum.</summary>
-    public Tensor Minimum(Tensor other) => Binary(other, 14, "minimum");
+    public Tensor Minimum(Tensor other) => Binary(other, BinaryOp.Minimum);
     /// <summary>Python-style remainder.</summary>
-    public Tensor Remainder(double divisor) => BinaryScalar(divisor, 15, "remainder");
+    public Tensor Remainder(double divisor) => BinaryScalar(divisor, ScalarOp.Remainder);
     /// <summary>Division rounded down.</summary>
-    public Tensor FloorDivide(double divisor) => BinaryScalar(divisor, 16, "floor_divide");
+    public Tensor FloorDivide(double divisor) => BinaryScalar(divisor, ScalarOp.FloorDivide);
 
     /// <summary>Clamps into [min, max]; a null bound is open.</summary>
     public Tensor Clamp(double? min = null, double? max = null) =>
@@ -85,35 +86,35 @@ public sealed unsafe partial class Tensor
 
     // comparisons (bool results)
     /// <summary>this == other.</summary>
-    public Tensor Eq(Tensor other) => Binary(other, 5, "eq");
+    public Tensor Eq(Tensor other) => Binary(other, BinaryOp.Eq);
     /// <summary>this == value.</summary>
-    public Tensor Eq(double value) => BinaryScalar(value, 5, "eq");
+    public Tensor Eq(double value) => BinaryScalar(value, ScalarOp.Eq);
     /// <summary>this != other.</summary>
-    public Tensor Ne(Tensor other) => Binary(other, 6, "ne");
+    public Tensor Ne(Tensor other) => Binary(other, BinaryOp.Ne);
     /// <summary>this != value.</summary>
-    public Tensor Ne(double value) => BinaryScalar(value, 6, "ne");
+    public Tensor Ne(double value) => BinaryScalar(value, ScalarOp.Ne);
     /// <summary>this &lt; other.</summary>
-    public Tensor Lt(Tensor other) => Binary(other, 7, "lt");
+    public Tensor Lt(Tensor other) => Binary(other, BinaryOp.Lt);
     /// <summary>this &lt; value.</summary>
-    public Tensor Lt(double value) => BinaryScalar(value, 7, "lt");
+    public Tensor Lt(double value) => BinaryScalar(value, ScalarOp.Lt);
     /// <summary>this &lt;= other.</summary>
-    public Tensor Le(Tensor other) => Binary(other, 8, "le");
+    public Tensor Le(Tensor other) => Binary(other, BinaryOp.Le);
     /// <summary>this &lt;= value.</summary>
-    public Tensor Le(double value) => BinaryScalar(value, 8, "le");
+    public Tensor Le(double value) => BinaryScalar(value, ScalarOp.Le);
     /// <summary>this &gt; other.</summary>
-    public Tensor Gt(Tensor other) => Binary(other, 9, "gt");
+    public Tensor Gt(Tensor other) => Binary(other, BinaryOp.Gt);
     /// <summary>this &gt; value.</summary>
-    public Tensor Gt(double value) => BinaryScalar(value, 9, "gt");
+    public Tensor Gt(double value) => BinaryScalar(value, ScalarOp.Gt);
     /// <summary>this &gt;= other.</summary>
-    public Tensor Ge(Tensor other) => Binary(other, 10, "ge");
+    public Tensor Ge(Tensor other) => Binary(other, BinaryOp.Ge);
     /// <summary>this &gt;= value.</summary>
-    public Tensor Ge(double value) => BinaryScalar(value, 10, "ge");
+    public Tensor Ge(double value) => BinaryScalar(value, ScalarOp.Ge);
     /// <summary>Elementwise logical and.</summary>
-    public Tensor LogicalAnd(Tensor other) => Binary(other, 11, "logical_and");
+    public Tensor LogicalAnd(Tensor other) => Binary(other, BinaryOp.LogicalAnd);
     /// <summary>Elementwise logical or.</summary>
-    public Tensor LogicalOr(Tensor other) => Binary(other, 12, "logical_or");
+    public Tensor LogicalOr(Tensor other) => Binary(other, BinaryOp.LogicalOr);
     /// <summary>Elementwise logical xor.</summary>
-    public Tensor LogicalXor(Tensor other) => Binary(other, 17, "logical_xor");
+    public Tensor LogicalXor(Tensor other) => Binary(other, BinaryOp.LogicalXor);
 
     /// <summary>True when shapes and elements are identical.</summary>
     public bool Equal(Tensor other) => Check(trm_equal(Handle, other.Handle), "equal") != 0;
@@ -123,50 +124,50 @@ public sealed unsafe partial class Tensor
 
     // ---- reductions ----
 
-    private Tensor Reduce(int op, long[]? dims, bool keepdim, string name)
+    private Tensor Reduce(ReductionOp op, long[]? dims, bool keepdim)
     {
         int n = dims?.Length ?? 0;
-        fixed (long* p = dims) return New(trm_reduce(Handle, op, p, n, keepdim ? 1 : 0), name);
+        fixed (long* p = dims) return New(trm_reduce(Handle, (int)op, p, n, keepdim ? 1 : 0), op.Name());
     }
 
     /// <summary>Sum of all elements.</summary>
-    public Tensor Sum() => Reduce(0, null, false, "sum");
+    public Tensor Sum() => Reduce(ReductionOp.Sum, null, false);
     /// <summary>Sum over one dimension.</summary>
-    public Tensor Sum(long dim, bool keepdim = false) => Reduce(0, [dim], keepdim, "sum");
+    public Tensor Sum(long dim, bool keepdim = false) => Reduce(ReductionOp.Sum, [dim], keepdim);
     /// <summary>Sum over several dimensions.</summary>
-    public Tensor Sum(long[] dims, bool keepdim = false) => Reduce(0, dims, keepdim, "sum");
+    public Tensor Sum(long[] dims, bool keepdim = false) => Reduce(ReductionOp.Sum, dims, keepdim);
     /// <summary>Mean of all elements.</summary>
-    public Tensor Mean() => Reduce(1, null, false, "mean");
+    public Tensor Mean() => Reduce(ReductionOp.Mean, null, false);
     /// <summary>Mean over one dimension.</summary>
-    public Tensor Mean(long dim, bool keepdim = false) => Reduce(1, [dim], keepdim, "mean");
+    public Tensor Mean(long dim, bool keepdim = false) => Reduce(ReductionOp.Mean, [dim], keepdim);
     /// <summary>Mean over several dimensions.</summary>
-    public Tensor Mean(long[] dims, bool keepdim = false) => Reduce(1, dims, keepdim, "mean");
+    public Tensor Mean(long[] dims, bool keepdim = false) => Reduce(ReductionOp.Mean, dims, keepdim);
     /// <summary>Largest element.</summary>
-    public Tensor Max() => Reduce(2, null, false, "max");
+    public Tensor Max() => Reduce(ReductionOp.Max, null, false);
     /// <summary>Largest values along a dimension (use <see cref="MaxWithIndices"/> for positions).</summary>
-    public Tensor Max(long dim, bool keepdim = false) => Reduce(2, [dim], keepdim, "amax");
+    public Tensor Max(long dim, bool keepdim = false) => Reduce(ReductionOp.Max, [dim], keepdim);
     /// <summary>Smallest element.</summary>
-    public Tensor Min() => Reduce(3, null, false, "min");
+    public Tensor Min() => Reduce(ReductionOp.Min, null, false);
     /// <summary>Smallest values along a dimension.</summary>
-    public Tensor Min(long dim, bool keepdim = false) => Reduce(3, [dim], keepdim, "amin");
+    public Tensor Min(long dim, bool keepdim = false) => Reduce(ReductionOp.Min, [dim], keepdim);
     /// <summary>Index of the largest element of the flattened tensor.</summary>
-    public Tensor ArgMax() => Reduce(4, null, false, "argmax");
+    public Tensor ArgMax() => Reduce(ReductionOp.ArgMax, null, false);
     /// <summary>Indices of the largest values along a dimension.</summary>
-    public Tensor ArgMax(long dim, bool keepdim = false) => Reduce(4, [dim], keepdim, "argmax");
+    public Tensor ArgMax(long dim, bool keepdim = false) => Reduce(ReductionOp.ArgMax, [dim], keepdim);
     /// <summary>Indices of the smallest values along a dimension.</summary>
-    public Tensor ArgMin(long dim, bool keepdim = false) => Reduce(5, [dim], keepdim, "argmin");
+    public Tensor ArgMin(long dim, bool keepdim = false) => Reduce(ReductionOp.ArgMin, [dim], keepdim);
     /// <summary>Product of all elements.</summary>
-    public Tensor Prod() => Reduce(6, null, false, "prod");
+    public Tensor Prod() => Reduce(ReductionOp.Prod, null, false);
     /// <summary>True when every element is non-zero.</summary>
-    public Tensor All() => Reduce(7, null, false, "all");
+    public Tensor All() => Reduce(ReductionOp.All, null, false);
     /// <summary>Per-slice all along a dimension.</summary>
-    public Tensor All(long dim, bool keepdim = false) => Reduce(7, [dim], keepdim, "all");
+    public Tensor All(long dim, bool keepdim = false) => Reduce(ReductionOp.All, [dim], keepdim);
     /// <summary>True when some element is non-zero.</summary>
-    public Tensor Any() => Reduce(8, null, false, "any");
+    public Tensor Any() => Reduce(ReductionOp.Any, null, false);
     /// <summary>Per-slice any along a dimension.</summary>
-    public Tensor Any(long dim, bool keepdim = false) => Reduce(8, [dim], keepdim, "any");
+    public Tensor Any(long dim, bool keepdim = false) => Reduce(ReductionOp.Any, [dim], keepdim);
     /// <summary>log Σ exp over a dimension.</summary>
-    public Tensor LogSumExp(long dim, bool keepdim = false) => Reduce(9, [dim], keepdim, "logsumexp");
+    public Tensor LogSumExp(long dim, bool keepdim = false) => Reduce(ReductionOp.LogSumExp, [dim], keepdim);
 
     /// <summary>Max values and their indices along a dimension.</summary>
     public (Tensor Values, Tensor Indices) MaxWithIndices(long dim, bool keepdim = false) => PairOp(0, dim, keepdim, "max");
@@ -245,39 +246,39 @@ public sealed unsafe partial class Tensor
 
     // ---- in place ----
 
-    private Tensor InplaceScalar(int op, double value, string name)
+    private Tensor InplaceScalar(InplaceScalarOp op, double value)
     {
-        Check(trm_inplace_scalar(Handle, op, value), name);
+        Check(trm_inplace_scalar(Handle, (int)op, value), op.Name());
         return this;
     }
 
-    private Tensor InplaceTensor(Tensor other, int op, double alpha, string name)
+    private Tensor InplaceTensor(Tensor other, InplaceTensorOp op, double alpha)
     {
-        Check(trm_inplace_tensor(Handle, other.Handle, op, alpha), name);
+        Check(trm_inplace_tensor(Handle, other.Handle, (int)op, alpha), op.Name());
         return this;
     }
 
     /// <summary>this += alpha·other, in place.</summary>
-    public Tensor Add_(Tensor other, double alpha = 1) => InplaceTensor(other, 0, alpha, "add_");
+    public Tensor Add_(Tensor other, double alpha = 1) => InplaceTensor(other, InplaceTensorOp.Add, alpha);
     /// <summary>this += value, in place.</summary>
-    public Tensor Add_(double value) => InplaceScalar(0, value, "add_");
+    public Tensor Add_(double value) => InplaceScalar(InplaceScalarOp.Add, value);
     /// <summary>this −= alpha·other, in place.</summary>
-    public Tensor Sub_(Tensor other, double alpha = 1) => InplaceTensor(other, 5, alpha, "sub_");
+    public Tensor Sub_(Tensor other, double alpha = 1) => InplaceTensor(other, InplaceTensorOp.Sub, alpha);
     /// <summary>this *= value, in place.</summary>
-    public Tensor Mul_(double value) => InplaceScalar(1, value, "mul_");
+    public Tensor Mul_(double value) => InplaceScalar(InplaceScalarOp.Mul, value);
     /// <summary>this *= other, in place.</summary>
-    public Tensor Mul_(Tensor other) => InplaceTensor(other, 1, 0, "mul_");
+    public Tensor Mul_(Tensor other) => InplaceTensor(other, InplaceTensorOp.Mul, 0);
     /// <summary>this /= value, in place.</summary>
-    public Tensor Div_(double value) => InplaceScalar(3, value, "div_");
+    public Tensor Div_(double value) => InplaceScalar(InplaceScalarOp.Div, value);
     /// <summary>this /= other, in place.</summary>
-    public Tensor Div_(Tensor other) => InplaceTensor(other, 4, 0, "div_");
+    public Tensor Div_(Tensor other) => InplaceTensor(other, InplaceTensorOp.Div, 0);
     /// <summary>this = this + weight·(end − this), in place.</summary>
-    public Tensor Lerp_(Tensor end, double weight) => InplaceTensor(end, 3, weight, "lerp_");
+    public Tensor Lerp_(Tensor end, double weight) => InplaceTensor(end, InplaceTensorOp.Lerp, weight);
     /// <summary>Clamps in place.</summary>
     public Tensor Clamp_(double? min = null, double? max = null)
     {
-        if (min is { } lo) InplaceScalar(5, lo, "clamp_min_");
-        if (max is { } hi) InplaceScalar(6, hi, "clamp_max_");
+        if (min is { } lo) InplaceScalar(InplaceScalarOp.ClampMin, lo);
+        if (max is { } hi) InplaceScalar(InplaceScalarOp.ClampMax, hi);
         return this;
     }
     /// <summary>Sets every element to zero.</summary>
@@ -287,9 +288,9 @@ public sealed unsafe partial class Tensor
         return this;
     }
     /// <summary>Sets every element to <paramref name="value"/>.</summary>
-    public Tensor Fill_(double value) => InplaceScalar(2, value, "fill_");
+    public Tensor Fill_(double value) => InplaceScalar(InplaceScalarOp.Fill, value);
     /// <summary>Copies <paramref name="source"/> (broadcast, converted) into this tensor.</summary>
-    public Tensor CopyFrom_(Tensor source) => InplaceTensor(source, 2, 0, "copy_");
+    public Tensor CopyFrom_(Tensor source) => InplaceTensor(source, InplaceTensorOp.Copy, 0);
     /// <summary>Writes <paramref name="value"/> where <paramref name="mask"/> is true, in place.</summary>
     public Tensor MaskedFill_(Tensor mask, double value)
     {
@@ -297,13 +298,13 @@ public sealed unsafe partial class Tensor
         return this;
     }
     /// <summary>Fills with U(from, to) samples.</summary>
-    public Tensor Uniform_(double from = 0, double to = 1, Generator? generator = null) => Random_(0, from, to, generator, "uniform_");
+    public Tensor Uniform_(double from = 0, double to = 1, Generator? generator = null) => Random_(FillKind.Uniform, from, to, generator);
     /// <summary>Fills with N(mean, std²) samples.</summary>
-    public Tensor Normal_(double mean = 0, double std = 1, Generator? generator = null) => Random_(1, mean, std, generator, "normal_");
+    public Tensor Normal_(double mean = 0, double std = 1, Generator? generator = null) => Random_(FillKind.Normal, mean, std, generator);
 
-    private Tensor Random_(int kind, double a, double b, Generator? g, string name)
+    private Tensor Random_(FillKind kind, double a, double b, Generator? g)
     {
-        Check(trm_random_(Handle, kind, a, b, g?.RawHandle ?? IntPtr.Zero), name);
+        Check(trm_random_(Handle, (int)kind, a, b, g?.RawHandle ?? IntPtr.Zero), kind.Name());
         GC.KeepAlive(g);
         return this;
     }

@@ -1,3 +1,4 @@
+using Trm.Torch.Native;
 using static Trm.Torch.Native.NativeMethods;
 
 namespace Trm.Torch;
@@ -106,19 +107,19 @@ public sealed unsafe partial class Tensor
     }
 
     /// <summary>Splits into pieces of <paramref name="size"/> along <paramref name="dim"/> (the last may be smaller).</summary>
-    public Tensor[] Split(long size, long dim = 0) => SplitCore(0, size, dim, "split");
+    public Tensor[] Split(long size, long dim = 0) => SplitCore(SplitMode.Split, size, dim);
 
     /// <summary>Splits into <paramref name="chunks"/> nearly equal pieces along <paramref name="dim"/>.</summary>
-    public Tensor[] Chunk(long chunks, long dim = 0) => SplitCore(1, chunks, dim, "chunk");
+    public Tensor[] Chunk(long chunks, long dim = 0) => SplitCore(SplitMode.Chunk, chunks, dim);
 
     /// <summary>Removes <paramref name="dim"/>, returning each slice along it.</summary>
-    public Tensor[] Unbind(long dim = 0) => SplitCore(2, 0, dim, "unbind");
+    public Tensor[] Unbind(long dim = 0) => SplitCore(SplitMode.Unbind, 0, dim);
 
-    private Tensor[] SplitCore(int mode, long arg, long dim, string op)
+    private Tensor[] SplitCore(SplitMode mode, long arg, long dim)
     {
         int count;
-        IntPtr* items = trm_split(Handle, mode, arg, dim, &count);
-        if (items == null) throw TakeError(op);
+        IntPtr* items = trm_split(Handle, (int)mode, arg, dim, &count);
+        if (items == null) throw TakeError(mode.Name());
         try
         {
             var result = new Tensor[count];

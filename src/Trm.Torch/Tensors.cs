@@ -9,46 +9,48 @@ public static unsafe class Tensors
 {
     private static Device Dev(Device? d) => d ?? Device.Cpu;
 
-    private static Tensor Factory(int kind, long[] shape, double value, DType dtype, Device? device, bool requiresGrad, string op)
+    private static Tensor Factory(FactoryKind kind, long[] shape, double value, DType dtype, Device? device, bool requiresGrad)
     {
         ArgumentNullException.ThrowIfNull(shape);
         Device d = Dev(device);
         Tensor t;
-        fixed (long* p = shape) t = Tensor.New(trm_tensor_new(kind, p, shape.Length, value, (int)dtype, (int)d.Type, d.Index), op);
+        fixed (long* p = shape) t = Tensor.New(trm_tensor_new((int)kind, p, shape.Length, value, (int)dtype, (int)d.Type, d.Index), kind.Name());
         if (requiresGrad) t.RequiresGrad = true;
         return t;
     }
 
     /// <summary>A tensor of zeros.</summary>
     public static Tensor Zeros(long[] shape, DType dtype = DType.Float32, Device? device = null, bool requiresGrad = false) =>
-        Factory(1, shape, 0, dtype, device, requiresGrad, "zeros");
+        Factory(FactoryKind.Zeros, shape, 0, dtype, device, requiresGrad);
 
     /// <summary>A tensor of ones.</summary>
     public static Tensor Ones(long[] shape, DType dtype = DType.Float32, Device? device = null, bool requiresGrad = false) =>
-        Factory(2, shape, 0, dtype, device, requiresGrad, "ones");
+        Factory(FactoryKind.Ones, shape, 0, dtype, device, requiresGrad);
 
     /// <summary>A tensor filled with <paramref name="value"/>.</summary>
     public static Tensor Full(long[] shape, double value, DType dtype = DType.Float32, Device? device = null, bool requiresGrad = false) =>
-        Factory(3, shape, value, dtype, device, requiresGrad, "full");
+        Factory(FactoryKind.Full, shape, value, dtype, device, requiresGrad);
 
     /// <summary>An uninitialised tensor.</summary>
     public static Tensor Empty(long[] shape, DType dtype = DType.Float32, Device? device = null, bool requiresGrad = false) =>
-        Factory(0, shape, 0, dtype, device, requiresGrad, "empty");
+        Factory(FactoryKind.Empty, shape, 0, dtype, device, requiresGrad);
 
     /// <summary>A 0-dimensional tensor holding <paramref name="value"/>.</summary>
     public static Tensor Scalar(double value, DType dtype = DType.Float32, Device? device = null) => Full([], value, dtype, device);
 
+    private static Tensor Like(Tensor like, LikeKind kind, double value) => Tensor.New(trm_tensor_like(like.Handle, (int)kind, value), kind.Name());
+
     /// <summary>Zeros shaped, typed and placed like <paramref name="like"/>.</summary>
-    public static Tensor ZerosLike(Tensor like) => Tensor.New(trm_tensor_like(like.Handle, 0, 0), "zeros_like");
+    public static Tensor ZerosLike(Tensor like) => Like(like, LikeKind.ZerosLike, 0);
 
     /// <summary>Ones shaped, typed and placed like <paramref name="like"/>.</summary>
-    public static Tensor OnesLike(Tensor like) => Tensor.New(trm_tensor_like(like.Handle, 1, 0), "ones_like");
+    public static Tensor OnesLike(Tensor like) => Like(like, LikeKind.OnesLike, 0);
 
     /// <summary>A constant shaped, typed and placed like <paramref name="like"/>.</summary>
-    public static Tensor FullLike(Tensor like, double value) => Tensor.New(trm_tensor_like(like.Handle, 3, value), "full_like");
+    public static Tensor FullLike(Tensor like, double value) => Like(like, LikeKind.FullLike, value);
 
     /// <summary>N(0, 1) samples shaped like <paramref name="like"/> (global generator).</summary>
-    public static Tensor RandnLike(Tensor like) => Tensor.New(trm_tensor_like(like.Handle, 4, 0), "randn_like");
+    public static Tensor RandnLike(Tensor like) => Like(like, LikeKind.RandnLike, 0);
 
     /// <summary>Values start, start+step, … below end.</summary>
     public static Tensor Arange(long start, long end, long step = 1, DType dtype = DType.Int64, Device? device = null)
@@ -60,27 +62,27 @@ public static unsafe class Tensors
     /// <summary>Values 0 … end−1.</summary>
     public static Tensor Arange(long end, DType dtype = DType.Int64, Device? device = null) => Arange(0, end, 1, dtype, device);
 
-    private static Tensor Random(int kind, long[] shape, long low, long high, Generator? g, DType dtype, Device? device, string op)
+    private static Tensor Random(RandomKind kind, long[] shape, long low, long high, Generator? g, DType dtype, Device? device)
     {
         Device d = Dev(device);
         Tensor t;
         fixed (long* p = shape)
-            t = Tensor.New(trm_tensor_random(kind, p, shape.Length, low, high, g?.RawHandle ?? IntPtr.Zero, (int)dtype, (int)d.Type, d.Index), op);
+            t = Tensor.New(trm_tensor_random((int)kind, p, shape.Length, low, high, g?.RawHandle ?? IntPtr.Zero, (int)dtype, (int)d.Type, d.Index), kind.Name());
         GC.KeepAlive(g);
         return t;
     }
 
     /// <summary>Standard normal samples.</summary>
     public static Tensor Randn(long[] shape, Generator? generator = null, DType dtype = DType.Float32, Device? device = null) =>
-        Random(0, shape, 0, 0, generator, dtype, device, "randn");
+        Random(RandomKind.Randn, shape, 0, 0, generator, dtype, device);
 
     /// <summary>U[0, 1) samples.</summary>
     public static Tensor Rand(long[] shape, Generator? generator = null, DType dtype = DType.Float32, Device? device = null) =>
-        Random(1, shape, 0, 0, generator, dtype, device, "rand");
+        Random(RandomKind.Rand, shape, 0, 0, generator, dtype, device);
 
     /// <summary>Integers uniform in [low, high).</summary>
     public static Tensor RandInt(long low, long high, long[] shape, Generator? generator = null, DType dtype = DType.Int64, Device? device = null) =>
-        Random(2, shape, low, high, generator, dtype, device, "randint");
+        Random(RandomKind.RandInt, shape, low, high, generator, dtype, device);
 
     /// <summary>
     /// Copies <paramref name="data"/> (row-major) into a new tensor of <paramref name="shape"/> (1-D when omitted) in one copy.

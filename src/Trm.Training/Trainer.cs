@@ -7,6 +7,7 @@ using Trm.Data.Puzzles;
 using Trm.Model;
 using Trm.Model.Configuration;
 using Trm.Torch;
+using Trm.Torch.Optim;
 using Trm.Torch.Serialization;
 using Trm.Model.Checkpoints;
 using Trm.Training.Checkpoints;
@@ -34,10 +35,11 @@ public sealed class Trainer : IDisposable
     private readonly PuzzleDataset _train;
     private readonly PuzzleDataset? _test;
     private readonly ActLossHead _head;
-    private readonly MomentOptimizer? _optimizer;
+    private readonly Optimizer? _optimizer;
+    private readonly SparseEmbeddingSignSgd? _embeddingOptimizer;
     private readonly ExponentialMovingAverage? _ema;
-    private readonly CosineWarmupSchedule _schedule;
-    private readonly CosineWarmupSchedule _embeddingSchedule;
+    private readonly WarmupCosineSchedule _schedule;
+    private readonly WarmupCosineSchedule _embeddingSchedule;
     private readonly IReadOnlyList<Tensor> _parameters;
     private readonly string? _metricsPath;
     private MetricsJsonlWriter? _metrics;
@@ -51,6 +53,8 @@ public sealed class Trainer : IDisposable
     private PuzzleIteratorState _dataState = PuzzleIteratorState.Start;
     private bool _disposed;
     private long _resumedStep = -1;
+    private readonly bool _ownsModel;
+    private readonly bool _ownsData;
 
     internal Trainer(TrainerSettings settings)
     {
@@ -63,6 +67,8 @@ public sealed class Trainer : IDisposable
         _train = settings.Train;
         _test = settings.Test;
         _head = settings.Head;
+        _ownsModel = settings.OwnsModel;
+        _ownsData = settings.OwnsData;
         ModelConfig = _head.Model.Config;
         EpochsPerIteration = Config.EvalInterval ?? Config.Epochs;
         var meta = _train.Metadata;
@@ -76,13 +82,17 @@ public sealed class Trainer : IDisposable
         }
         else if (Config.Optimizer == OptimizerKind.AdamW)
         {
-            _optimizer = new AdamWOptimizer(_parameters, Config.Beta1, Config.Beta2, Config.AdamEps, Config.WeightDecay);
+            _optimizer = new AdamW(_parameters, Config.Lr, Config.Beta1, Config.Beta2, Config.AdamEps, Config.WeightDecay);
         }
         else
         {
-            _optimizer = new AdamAtan2(_parameters, Config.Beta1, Config.Beta2, Config.WeightDecay);
+            _optimizer = new AdamAtan2(_parameters, Config.Lr, Config.Beta1, Config.Beta2, Config.WeightDecay);
         }
-        _schedule = new CosineWarmupSchedule(Config.Lr, Config.LrWarmupSteps, TotalSteps, Config.LrMinRatio);
+        if (_head.Model.PuzzleEmbedding is { } puzzleEmbedding)
+        {
+            _embeddingOptimizer = new SparseEmbeddingSignSgd(puzzleEmbedding.Weights, Config.PuzzleEmbLr, Config.PuzzleEmbWeightDecay);
+        }
+        _schedule = new WarmupCosineSchedule(Config.Lr, Config.LrWarmupSteps, TotalSteps, Config.LrMinRatio);
         _embeddingSchedule = _schedule with { BaseLr = Config.PuzzleEmbLr };
         _ema = Config.Ema ? new ExponentialMovingAverage(_head, Config.EmaRate) : null;
         _metricsPath = settings.MetricsPath;
@@ -138,7 +148,7 @@ public sealed class Trainer : IDisposable
 
     /// <summary>The learning rate of the network at <paramref name="step"/>.</summary>
     /// <param name="step">Optimizer step (1-based).</param>
-    public double LearningRateAt(long step) => _schedule.At(step);
+    public double LearningRateAt(long step) => _schedule.LearningRate(step);
 
     /// <summary>
     /// Trains until the step limit, the epochs, <c>max_minutes</c> or cancellation, evaluating and checkpointing on the
@@ -248,18 +258,23 @@ public sealed class Trainer : IDisposable
             _carry = result.Carry;
             (result.Loss / (double)Config.GlobalBatchSize).Backward();
 
-            lr = _schedule.At(Step);
-            embeddingLr = _embeddingSchedule.At(Step);
+            lr = _schedule.LearningRate(Step);
+            embeddingLr = _embeddingSchedule.LearningRate(Step);
             if (Config.GradClipNorm is { } maxNorm && _parameters.Count > 0 && !Config.FreezeWeights)
             {
                 Trm.Torch.Optim.GradClip.ClipGradNorm_(_parameters, maxNorm);
             }
-            if (_head.Model.PuzzleEmbedding is { } embedding && embedding.LocalWeights?.Grad is { } localGrad)
+            if (_embeddingOptimizer is not null && _head.Model.PuzzleEmbedding is { } embedding && embedding.LocalWeights?.Grad is { } localGrad)
             {
-                SparseEmbeddingSignSgd.Step(embedding.Weights, localGrad, embedding.LocalIds!, embeddingLr, Config.PuzzleEmbWeightDecay);
+                _embeddingOptimizer.Group.Lr = embeddingLr;
+                _embeddingOptimizer.Step(localGrad, embedding.LocalIds!);
                 localGrad.Zero_();
             }
-            _optimizer?.Step(lr);
+            if (_optimizer is not null)
+            {
+                _optimizer.SetLearningRate(lr);
+                _optimizer.Step();
+            }
             foreach (var p in _parameters) p.Grad?.Zero_();
             _ema?.Update();
             values = PuzzleTensors.ReadScalars(result.Metrics);
@@ -348,11 +363,12 @@ public sealed class Trainer : IDisposable
                 SafeTensors.Save(Path.Combine(temp, TrmCheckpoint.ModelFile), _head.StateDict(), metadata);
             }
 
-            var (optimizerTensors, optimizerStep) = _optimizer?.GetState() ?? (new Dictionary<string, Tensor>(), 0L);
-            if (optimizerTensors.Count > 0)
+            if (_optimizer?.StateDict() is { Tensors.Count: > 0 } optimizerState)
             {
-                SafeTensors.Save(Path.Combine(temp, TrainingCheckpoint.OptimizerFile), optimizerTensors,
-                    new Dictionary<string, string> { ["optimizer"] = ConfigValue.Spell(Config.Optimizer), ["step"] = optimizerStep.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+                var optimizerMetadata = optimizerState.ToMetadata();
+                optimizerMetadata["optimizer"] = ConfigValue.Spell(Config.Optimizer);
+                optimizerMetadata["step"] = Step.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                SafeTensors.Save(Path.Combine(temp, TrainingCheckpoint.OptimizerFile), optimizerState.Tensors, optimizerMetadata);
             }
             if (_carry is not null)
             {
@@ -427,12 +443,11 @@ public sealed class Trainer : IDisposable
             {
                 throw new TrmCheckpointException(optimizerPath, $"optimizer state is for '{savedKind}', this run uses '{ConfigValue.Spell(Config.Optimizer)}'");
             }
-            var step = long.Parse(file.Metadata["step"], System.Globalization.CultureInfo.InvariantCulture);
             try
             {
-                _optimizer.SetState(file.Tensors, step);
+                _optimizer.LoadStateDict(OptimizerState.FromMetadata(file.Tensors, file.Metadata));
             }
-            catch (InvalidDataException e)
+            catch (Exception e) when (e is ArgumentException or FormatException)
             {
                 throw new TrmCheckpointException(optimizerPath, e.Message, e);
             }
@@ -495,8 +510,11 @@ public sealed class Trainer : IDisposable
         _metrics?.Dispose();
         _ema?.Dispose();
         _optimizer?.Dispose();
-        _head.Dispose();
-        _train.Dispose();
-        _test?.Dispose();
+        if (_ownsModel) _head.Dispose();
+        if (_ownsData)
+        {
+            _train.Dispose();
+            _test?.Dispose();
+        }
     }
 }

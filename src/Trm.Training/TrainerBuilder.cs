@@ -34,6 +34,9 @@ public sealed class TrainerBuilder
     private Device? _device;
     private int _logInterval = 10;
     private bool _resume;
+    private PuzzleDataset? _trainData;
+    private PuzzleDataset? _testData;
+    private TrmModel? _model;
     private readonly List<EventHandler<MetricsRecord>> _stepHandlers = [];
     private readonly List<EventHandler<EvaluationResult>> _evaluationHandlers = [];
     private readonly List<EventHandler<string>> _checkpointHandlers = [];
@@ -74,6 +77,36 @@ public sealed class TrainerBuilder
     /// <summary>Sets the training dataset folders (each with <c>train/</c> and <c>test/</c> splits).</summary>
     /// <param name="paths">Dataset folders.</param>
     public TrainerBuilder WithData(params string[] paths) => Configure(c => c with { DataPaths = paths });
+
+    /// <summary>
+    /// Trains on datasets already opened in this process (the caller keeps ownership and disposes them). The training set
+    /// must be opened with this run's <c>global_batch_size</c> and epochs per pass (<c>eval_interval</c>, or <c>epochs</c>);
+    /// the test set, when given, in test mode. <c>data_paths</c> defaults to the training set's folders.
+    /// </summary>
+    /// <param name="train">The training split.</param>
+    /// <param name="test">The evaluation split, or <see langword="null"/> for none.</param>
+    public TrainerBuilder WithData(PuzzleDataset train, PuzzleDataset? test = null)
+    {
+        _trainData = train ?? throw new ArgumentNullException(nameof(train));
+        if (test is not null && !test.Options.TestSetMode)
+        {
+            throw new ArgumentException("the evaluation dataset must be opened with TestSetMode = true", nameof(test));
+        }
+        _testData = test;
+        return this;
+    }
+
+    /// <summary>
+    /// Trains a model that already exists in this process (e.g. built from a <see cref="TrmConfig"/> or loaded with
+    /// <see cref="TrmCheckpoint.LoadModel"/>) instead of creating one from the <c>arch</c> settings. The caller keeps
+    /// ownership and disposes it after the trainer; its vocabulary, sequence length and puzzle identifiers must match the data.
+    /// </summary>
+    /// <param name="model">The model to train.</param>
+    public TrainerBuilder WithModel(TrmModel model)
+    {
+        _model = model ?? throw new ArgumentNullException(nameof(model));
+        return this;
+    }
 
     /// <summary>Changes the architecture section.</summary>
     /// <param name="change">Returns the new architecture.</param>
@@ -201,7 +234,10 @@ public sealed class TrainerBuilder
     /// <exception cref="TrmCheckpointException">The checkpoint to resume from is corrupted or does not fit.</exception>
     public Trainer Build()
     {
-        var config = _config.Validate();
+        var config = _config;
+        if (_trainData is not null && config.DataPaths.Count == 0) config = config with { DataPaths = _trainData.Options.DatasetPaths };
+        if (_model is not null) config = config with { Arch = _model.Config with { VocabSize = 0, SeqLen = 0, NumPuzzleIdentifiers = 1, BatchSize = null } };
+        config = config.Validate();
         var device = _device ?? ResolveDevice(config.Device);
         var runName = config.ResolveRunName(DateTimeOffset.UtcNow);
         var checkpointRoot = config.ResolveCheckpointPath(runName);
@@ -218,26 +254,33 @@ public sealed class TrainerBuilder
         }
         Engine.ManualSeed(config.Seed);
 
-        var train = PuzzleDataset.Open(new PuzzleDatasetOptions
+        var train = _trainData ?? PuzzleDataset.Open(new PuzzleDatasetOptions
         {
             DatasetPaths = config.DataPaths,
             Split = "train",
-            Seed = (int)config.Seed,
+            Seed = config.Seed,
             GlobalBatchSize = config.GlobalBatchSize,
             EpochsPerIteration = config.EvalInterval ?? config.Epochs,
         });
-        PuzzleDataset? test = null;
+        if (_trainData is not null)
+        {
+            if (_trainData.Options.GlobalBatchSize != config.GlobalBatchSize)
+                throw new TrmConfigException("global_batch_size", $"is {config.GlobalBatchSize} but the training dataset was opened with GlobalBatchSize {_trainData.Options.GlobalBatchSize}");
+            if (_trainData.Options.EpochsPerIteration != (config.EvalInterval ?? config.Epochs))
+                throw new TrmConfigException("eval_interval", $"gives {config.EvalInterval ?? config.Epochs} epochs per pass but the training dataset was opened with EpochsPerIteration {_trainData.Options.EpochsPerIteration}");
+        }
+        PuzzleDataset? test = _testData;
         ActLossHead? head = null;
         try
         {
             var testPaths = config.DataPathsTest.Count > 0 ? config.DataPathsTest : config.DataPaths;
-            if (testPaths.All(p => Directory.Exists(Path.Combine(p, "test"))))
+            if (_trainData is null && testPaths.All(p => Directory.Exists(Path.Combine(p, "test"))))
             {
                 test = PuzzleDataset.Open(new PuzzleDatasetOptions
                 {
                     DatasetPaths = testPaths,
                     Split = "test",
-                    Seed = (int)config.Seed,
+                    Seed = config.Seed,
                     GlobalBatchSize = config.GlobalBatchSize,
                     TestSetMode = true,
                 });
@@ -250,7 +293,11 @@ public sealed class TrainerBuilder
                 NumPuzzleIdentifiers = meta.NumPuzzleIdentifiers,
                 BatchSize = config.GlobalBatchSize,
             }).ForDevice(device);
-            var model = new TrmModel(modelConfig, new Generator(config.Seed));
+            if (_model is not null && (_model.Config.VocabSize != meta.VocabSize || _model.Config.SeqLen != meta.SeqLen || _model.Config.NumPuzzleIdentifiers < meta.NumPuzzleIdentifiers))
+            {
+                throw new TrmConfigException("arch", $"the given model has vocab_size {_model.Config.VocabSize}, seq_len {_model.Config.SeqLen}, num_puzzle_identifiers {_model.Config.NumPuzzleIdentifiers}; the data has {meta.VocabSize}, {meta.SeqLen}, {meta.NumPuzzleIdentifiers}");
+            }
+            var model = _model ?? new TrmModel(modelConfig, new Generator(config.Seed));
             model.To(device);
             model.ExplorationGenerator = new Generator(config.Seed + 1);
             head = new ActLossHead(model, config.LossType);
@@ -267,6 +314,8 @@ public sealed class TrainerBuilder
                 Train = train,
                 Test = test,
                 Head = head,
+                OwnsData = _trainData is null,
+                OwnsModel = _model is null,
                 StepHandlers = _stepHandlers,
                 EvaluationHandlers = _evaluationHandlers,
                 CheckpointHandlers = _checkpointHandlers,
@@ -290,8 +339,11 @@ public sealed class TrainerBuilder
         }
         catch when (head is null)
         {
-            train.Dispose();
-            test?.Dispose();
+            if (_trainData is null)
+            {
+                train.Dispose();
+                test?.Dispose();
+            }
             throw;
         }
     }
@@ -322,6 +374,8 @@ internal sealed class TrainerSettings
     public required PuzzleDataset Train { get; init; }
     public PuzzleDataset? Test { get; init; }
     public required ActLossHead Head { get; init; }
+    public bool OwnsData { get; init; } = true;
+    public bool OwnsModel { get; init; } = true;
     public required IReadOnlyList<EventHandler<MetricsRecord>> StepHandlers { get; init; }
     public required IReadOnlyList<EventHandler<EvaluationResult>> EvaluationHandlers { get; init; }
     public required IReadOnlyList<EventHandler<string>> CheckpointHandlers { get; init; }

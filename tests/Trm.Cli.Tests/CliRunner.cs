@@ -11,7 +11,11 @@ internal static class CliRunner
 
     public static Result Run(params string[] args) => RunWithInput(null, args);
 
-    public static Result RunWithInput(string? standardInput, params string[] args)
+    public static Result RunWithInput(string? standardInput, params string[] args) =>
+        RunWithBytes(standardInput is null ? null : System.Text.Encoding.UTF8.GetBytes(standardInput), args);
+
+    /// <summary>Runs with <paramref name="standardInput"/> as the raw bytes of standard input (for the verbs that read bytes).</summary>
+    public static Result RunWithBytes(byte[]? standardInput, params string[] args)
     {
         var output = new StringWriter { NewLine = "\n" };
         var error = new StringWriter { NewLine = "\n" };
@@ -19,9 +23,11 @@ internal static class CliRunner
         lock (s_consoleLock)
         {
             TextReader previous = Console.In;
+            var previousBytes = Trm.Cli.Commands.TokenizerCommandOptions.StandardInput;
             if (standardInput is not null)
             {
-                Console.SetIn(new StringReader(standardInput));
+                Console.SetIn(new StreamReader(new MemoryStream(standardInput)));
+                Trm.Cli.Commands.TokenizerCommandOptions.StandardInput = () => new MemoryStream(standardInput);
             }
             try
             {
@@ -31,6 +37,7 @@ internal static class CliRunner
             finally
             {
                 Console.SetIn(previous);
+                Trm.Cli.Commands.TokenizerCommandOptions.StandardInput = previousBytes;
             }
         }
     }

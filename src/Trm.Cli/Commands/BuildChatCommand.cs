@@ -23,16 +23,17 @@ internal static class BuildChatCommand
         overLength.AcceptOnlyFromAmong("truncate", "drop");
         var trainSplit = new Option<double>("--train-split") { Description = "Fraction of examples in the train split.", DefaultValueFactory = _ => 0.95 };
         var subsample = new Option<int?>("--subsample-size") { Description = "Keep only N conversations, drawn with the seed." };
-        var seed = new Option<ulong>("--seed") { Description = "Seed of the subsample and the split.", DefaultValueFactory = _ => 42UL };
+        var seed = new Option<long>("--seed") { Description = "Seed of the subsample and the split.", DefaultValueFactory = _ => 42L };
         var onMalformed = new Option<string>("--on-malformed") { Description = "fail on the first malformed record, or skip and count them.", DefaultValueFactory = _ => "fail" };
         onMalformed.AcceptOnlyFromAmong("fail", "skip");
         var threads = new Option<string>("--oasst-threads") { Description = "OASST: best-ranked path per tree, or every leaf path.", DefaultValueFactory = _ => "best" };
         threads.AcceptOnlyFromAmong("best", "all");
         var languages = new Option<string?>("--lang") { Description = "OASST: keep only these languages (comma-separated, e.g. en,es)." };
+        var invalidUtf8 = InvalidUtf8Option.Create();
         var force = new Option<bool>("--force") { Description = "Rebuild even when the folder holds a dataset with the same fingerprint." };
 
         var command = new Command("build-chat", "Build a tokenized chat dataset (ids, loss masks, offsets, dataset.json).");
-        foreach (var option in new Option[] { input, outputDir, format, reasoning, tokenizer, maxLength, overLength, trainSplit, subsample, seed, onMalformed, threads, languages, force })
+        foreach (var option in new Option[] { input, outputDir, format, reasoning, tokenizer, maxLength, overLength, trainSplit, subsample, seed, onMalformed, threads, languages, invalidUtf8, force })
             command.Options.Add(option);
         command.SetAction((parseResult, cancellationToken) => DataCommandRunner.RunAsync(parseResult, async output =>
         {
@@ -48,6 +49,7 @@ internal static class BuildChatCommand
                 Seed = parseResult.GetValue(seed),
                 OnMalformed = parseResult.GetValue(onMalformed) == "skip" ? MalformedRecordPolicy.Skip : MalformedRecordPolicy.Throw,
                 Reasoning = parseResult.GetValue(reasoning) switch { "plain" => ReasoningTraces.Plain, "drop" => ReasoningTraces.Drop, _ => ReasoningTraces.Think },
+                InvalidUtf8 = InvalidUtf8Option.Parse(parseResult.GetValue(invalidUtf8)!),
                 Oasst = new OasstOptions
                 {
                     ThreadMode = parseResult.GetValue(threads) == "all" ? OasstThreadMode.AllLeaves : OasstThreadMode.BestRanked,
@@ -64,6 +66,8 @@ internal static class BuildChatCommand
             }
             foreach (var skip in result.ReadReport.Skips)
                 output.WriteLine($"  skipped {skip.Message}");
+            if (result.Info.Counts.InvalidUtf8 > 0)
+                output.WriteLine("  " + InvalidUtf8Option.Describe(result.Info.Counts.InvalidUtf8, options.InvalidUtf8));
             ChatDatasetInspector.Summarise(result.Info, output);
             output.WriteLine($"wrote {result.Directory}");
             return 0;

@@ -1,6 +1,10 @@
+using System.Buffers;
 using System.CommandLine;
 using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
+using Trm.Tokenization;
 
 namespace Trm.Cli.Commands;
 
@@ -22,26 +26,99 @@ internal static class DetokenizeCommand
             var tokenizer = common.CreateTokenizer(parseResult);
             bool skip = parseResult.GetValue(skipSpecial);
             using var reader = common.OpenInput(parseResult);
-            string input = reader.ReadToEnd();
-            if (input.AsSpan().TrimStart().StartsWith("["))
+            int lineNumber = 1;
+            while (reader.Peek() >= 0 && char.IsWhiteSpace((char)reader.Peek()))
             {
-                int lineNumber = 0;
-                foreach (string line in input.Split('\n'))
+                if (reader.Read() == '\n')
                 {
                     lineNumber++;
-                    if (line.Trim().Length == 0)
+                }
+            }
+            if (reader.Peek() == '[')
+            {
+                while (reader.ReadLine() is { } line)
+                {
+                    if (line.Trim().Length > 0)
                     {
-                        continue;
+                        output.WriteLine(tokenizer.Decode(ParseJsonLine(line, lineNumber), skip));
                     }
-                    output.WriteLine(tokenizer.Decode(ParseJsonLine(line, lineNumber), skip));
+                    lineNumber++;
                 }
             }
             else
             {
-                output.Write(tokenizer.Decode(ParsePlain(input), skip));
+                DecodePlain(tokenizer, reader, output, skip, lineNumber);
             }
+            common.ReportInvalidUtf8(parseResult);
         }));
         return command;
+    }
+
+    /// <summary>Decodes ids separated by spaces, commas, tabs or line feeds, 64K ids at a time; a character split between two batches is joined by a stateful decoder.</summary>
+    private static void DecodePlain(Tokenizer tokenizer, TextReader reader, TextWriter output, bool skip, int lineNumber)
+    {
+        const int BatchIds = 1 << 16;
+        var ids = new List<int>(BatchIds);
+        var bytes = new ArrayBufferWriter<byte>(1 << 18);
+        var decoder = new UTF8Encoding(false).GetDecoder();
+        var chars = new char[(1 << 18) + 8];
+        var item = new StringBuilder();
+        var buffer = new char[1 << 16];
+
+        void Flush(bool final)
+        {
+            bytes.Clear();
+            tokenizer.DecodeToUtf8(CollectionsMarshal.AsSpan(ids), bytes, skip);
+            ids.Clear();
+            ReadOnlySpan<byte> pending = bytes.WrittenSpan;
+            do
+            {
+                decoder.Convert(pending, chars, final, out int used, out int produced, out _);
+                output.Write(chars, 0, produced);
+                pending = pending[used..];
+            }
+            while (pending.Length > 0);
+        }
+
+        void EndItem()
+        {
+            if (item.Length == 0)
+            {
+                return;
+            }
+            if (!int.TryParse(item.ToString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int id))
+            {
+                throw new FormatException($"input line {lineNumber}: '{item}' is not a token id.");
+            }
+            item.Clear();
+            ids.Add(id);
+            if (ids.Count == BatchIds)
+            {
+                Flush(final: false);
+            }
+        }
+
+        int n;
+        while ((n = reader.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            foreach (char c in buffer.AsSpan(0, n))
+            {
+                if (c is ' ' or ',' or '\t' or '\r' or '\n')
+                {
+                    EndItem();
+                    if (c == '\n')
+                    {
+                        lineNumber++;
+                    }
+                }
+                else if (item.Length < 40)
+                {
+                    item.Append(c);
+                }
+            }
+        }
+        EndItem();
+        Flush(final: true);
     }
 
     private static int[] ParseJsonLine(string line, int lineNumber)
@@ -54,24 +131,5 @@ internal static class DetokenizeCommand
         {
             throw new FormatException($"input line {lineNumber}: expected a JSON array of integer ids ({e.Message}).", e);
         }
-    }
-
-    private static int[] ParsePlain(string input)
-    {
-        var ids = new List<int>();
-        int lineNumber = 1;
-        foreach (string line in input.Split('\n'))
-        {
-            foreach (string item in line.Split([' ', ',', '\t', '\r'], StringSplitOptions.RemoveEmptyEntries))
-            {
-                if (!int.TryParse(item, NumberStyles.Integer, CultureInfo.InvariantCulture, out int id))
-                {
-                    throw new FormatException($"input line {lineNumber}: '{item}' is not a token id.");
-                }
-                ids.Add(id);
-            }
-            lineNumber++;
-        }
-        return ids.ToArray();
     }
 }

@@ -12,8 +12,9 @@ internal static class PrepareTextCommand
         var tokenizer = new Option<string>("--tokenizer") { Description = "char (the text's own characters), gpt2, or char:<vocab.json>.", DefaultValueFactory = _ => "char" };
         var valFraction = new Option<double>("--val-fraction") { Description = "Fraction of the text (from the end) in val.bin.", DefaultValueFactory = _ => 0.1 };
         var outputDir = new Option<string>("--output-dir", "-o") { Description = "The dataset folder, e.g. data/shakespeare_char.", Required = true };
+        var invalidUtf8 = InvalidUtf8Option.Create();
         var command = new Command("prepare-text", "Tokenize a text file into the nanoGPT layout (train.bin, val.bin, meta.json).");
-        foreach (var option in new Option[] { input, tokenizer, valFraction, outputDir })
+        foreach (var option in new Option[] { input, tokenizer, valFraction, outputDir, invalidUtf8 })
             command.Options.Add(option);
         command.SetAction((parseResult, cancellationToken) => DataCommandRunner.RunAsync(parseResult, output =>
         {
@@ -24,6 +25,7 @@ internal static class PrepareTextCommand
                 OutputDirectory = parseResult.GetValue(outputDir)!,
                 Tokenizer = parseResult.GetValue(tokenizer)!,
                 ValFraction = parseResult.GetValue(valFraction),
+                InvalidUtf8 = InvalidUtf8Option.Parse(parseResult.GetValue(invalidUtf8)!),
             }, progress, cancellationToken);
             output.WriteLine($"vocab_size {meta.VocabSize} ({meta.Tokenizer}, {meta.Dtype}); train.bin {meta.TrainTokens:N0} tokens, val.bin {meta.ValTokens:N0} tokens");
             output.WriteLine($"wrote {parseResult.GetValue(outputDir)}");

@@ -11,7 +11,8 @@ namespace Trm.Cli.Commands;
 /// <summary>
 /// <c>trm data inspect</c> for the TRM puzzle layout (a dataset root with <c>train/</c>/<c>test/</c>, or one split
 /// folder): metadata, counts, and the first example decoded — Sudoku as a grid, mazes as characters, Hanoi as pegs,
-/// ARC grids in colour.
+/// ARC grids in colour. The folder is first validated by the code training runs (<see cref="PuzzleDataset.Open"/> on the train
+/// split, and on the test split when there is one, with token checks), so inspect accepts exactly what <c>trm train</c> accepts.
 /// </summary>
 internal sealed class PuzzleDatasetInspector : IDataInspector
 {
@@ -27,6 +28,7 @@ internal sealed class PuzzleDatasetInspector : IDataInspector
 
     public void Inspect(string path, TextWriter output)
     {
+        ValidateAsTraining(path);
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
         var splitDirs = File.Exists(Path.Combine(path, PuzzleDatasetMetadata.FileName))
             ? [path]
@@ -58,6 +60,19 @@ internal sealed class PuzzleDatasetInspector : IDataInspector
             Describe(console, output, m, input, label);
         }
         output.Flush();
+    }
+
+    /// <summary>Opens the folder as <c>trm train</c> does (a dataset root: train, and test when present) or as an evaluation split does.</summary>
+    private static void ValidateAsTraining(string path)
+    {
+        if (File.Exists(Path.Combine(path, PuzzleDatasetMetadata.FileName)))
+        {
+            PuzzleSplit.Open(path, memoryMap: true, validateTokens: true).Dispose();
+            return;
+        }
+        PuzzleDataset.Open(new PuzzleDatasetOptions { DatasetPaths = [path], Split = "train", GlobalBatchSize = 1 }).Dispose();
+        if (Directory.Exists(Path.Combine(path, "test")))
+            PuzzleDataset.Open(new PuzzleDatasetOptions { DatasetPaths = [path], Split = "test", GlobalBatchSize = 1, TestSetMode = true }).Dispose();
     }
 
     private static void Describe(IAnsiConsole console, TextWriter output, PuzzleDatasetMetadata m, int[] input, int[] label)

@@ -4,7 +4,7 @@ using Trm.Tokenization;
 
 namespace Trm.Cli.Commands;
 
-/// <summary><c>trm tokenize</c>: text → token ids.</summary>
+/// <summary><c>trm tokenize</c>: text → token ids, streamed in chunks (<see cref="TextChunker"/>) so memory stays bounded.</summary>
 internal static class TokenizeCommand
 {
     public static Command Create()
@@ -35,14 +35,43 @@ internal static class TokenizeCommand
                     WriteJsonLines(tokenizer, allowed, reader, output);
                     break;
                 case "count":
-                    output.WriteLine(tokenizer.CountTokens(reader.ReadToEnd(), allowed));
+                    long count = 0;
+                    foreach (var chunk in TextChunker.Split(reader))
+                        count += tokenizer.CountTokens(chunk.Span, allowed);
+                    output.WriteLine(count);
                     break;
                 default:
-                    output.WriteLine(string.Join(' ', tokenizer.EncodeToIds(reader.ReadToEnd(), allowed)));
+                    WriteIds(tokenizer, allowed, reader, output);
                     break;
             }
+            common.ReportInvalidUtf8(parseResult);
         }));
         return command;
+    }
+
+    /// <summary>The ids of the whole input, separated by spaces, then a line feed: the same as encoding it in one piece.</summary>
+    private static void WriteIds(Tokenizer tokenizer, AllowedSpecialTokens allowed, TextReader reader, TextWriter output)
+    {
+        var ids = new List<int>();
+        var text = new StringBuilder();
+        var first = true;
+        foreach (var chunk in TextChunker.Split(reader))
+        {
+            ids.Clear();
+            tokenizer.EncodeToIds(chunk.Span, ids, allowed);
+            text.Clear();
+            foreach (var id in ids)
+            {
+                if (!first)
+                {
+                    text.Append(' ');
+                }
+                text.Append(id);
+                first = false;
+            }
+            output.Write(text);
+        }
+        output.WriteLine();
     }
 
     private static void WriteJsonLines(Tokenizer tokenizer, AllowedSpecialTokens allowed, TextReader reader, TextWriter output)

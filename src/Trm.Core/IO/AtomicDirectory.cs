@@ -1,118 +1,175 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+
 namespace Trm.Core.IO;
 
 /// <summary>
-/// Writes a whole folder atomically: its files are written into a temporary sibling (<c>.NAME.tmp-PID-GUID</c>), flushed,
-/// and the sibling is renamed into place only when complete. An existing folder stays readable until the swap. Temporary
-/// siblings left by a killed writer are recognised by <see cref="IsTemporary"/> and removed by <see cref="CleanStale"/>.
+/// Atomic output folder for dataset builds: everything is written into a hidden staging sibling of the target
+/// (<c>.NAME.PID.GUID.tmp</c>), and <see cref="Commit"/> swaps it into place. On Linux the swap is one
+/// <c>renameat2(RENAME_EXCHANGE)</c>, so there is no instant at which the target is missing; elsewhere it is two renames.
+/// Until the swap the previous folder is untouched and readable; disposing without committing deletes the staging folder.
+/// Staging folders left by a build that died (kill -9, power loss) are deleted when the next build of the same target starts.
 /// </summary>
-public static class AtomicDirectory
+public sealed partial class AtomicDirectory : IDisposable
 {
+    private const string TempSuffix = ".tmp";
+    private const string OldSuffix = ".old";
+    private bool _committed;
+
+    /// <summary>Creates the staging folder for <paramref name="target"/>, removing dead builds' leftovers first.</summary>
+    public AtomicDirectory(string target)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(target);
+        Target = Path.GetFullPath(target.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
+        if (File.Exists(Target)) throw new IOException($"{Target} exists and is a file, not a folder.");
+        var parent = Path.GetDirectoryName(Target)!;
+        Directory.CreateDirectory(parent);
+        RemoveDeadStaging(Target);
+        Staging = Path.Combine(parent, $".{Path.GetFileName(Target)}.{Environment.ProcessId}.{Guid.NewGuid():N}{TempSuffix}");
+        Directory.CreateDirectory(Staging);
+        try
+        {
+            BuildFaults.At("staged");
+        }
+        catch
+        {
+            DeleteQuietly(Staging);
+            throw;
+        }
+    }
+
+    /// <summary>The final folder.</summary>
+    public string Target { get; }
+
+    /// <summary>The folder to write into.</summary>
+    public string Staging { get; }
+
+    /// <summary>Swaps the staging folder in as <see cref="Target"/>, then deletes the previous contents.</summary>
+    public void Commit()
+    {
+        BuildFaults.At("commit");
+        if (!Directory.Exists(Target))
+        {
+            Directory.Move(Staging, Target);
+        }
+        else if (!TryExchange(Staging, Target))
+        {
+            // Two renames: a build killed between them leaves the previous output in ".old", restored by the next build.
+            var old = Staging + OldSuffix;
+            Directory.Move(Target, old);
+            Directory.Move(Staging, Target);
+            Directory.Move(old, Staging);
+        }
+        _committed = true;
+        BuildFaults.At("swapped");
+        DeleteQuietly(Staging); // now holds the previous output
+    }
+
+    /// <summary>Deletes the staging folder unless the build was committed.</summary>
     /// <summary>
-    /// Calls <paramref name="writeFiles"/> with an empty temporary sibling of <paramref name="directory"/>, then replaces
-    /// <paramref name="directory"/> with it. When <paramref name="overwrite"/> is false and the folder exists, throws
-    /// <see cref="IOException"/> before writing anything. On any failure the temporary folder is removed and the old
-    /// folder is untouched.
+    /// Writes a whole folder atomically in one call: <paramref name="writeFiles"/> fills the staging folder, every file is
+    /// flushed to disk, and the folder is swapped in. When <paramref name="overwrite"/> is false an existing
+    /// <paramref name="directory"/> is an <see cref="IOException"/> raised before anything is written.
     /// </summary>
     /// <param name="directory">The folder to create or replace.</param>
     /// <param name="writeFiles">Writes the content into the folder it is given.</param>
     /// <param name="overwrite">Replace an existing folder.</param>
     public static void Write(string directory, Action<string> writeFiles, bool overwrite = false)
     {
-        ArgumentNullException.ThrowIfNull(directory);
         ArgumentNullException.ThrowIfNull(writeFiles);
-        var final = Path.GetFullPath(directory).TrimEnd(Path.DirectorySeparatorChar);
-        var parent = Path.GetDirectoryName(final)!;
-        var name = Path.GetFileName(final);
-        if (!overwrite && Directory.Exists(final))
+        if (!overwrite && Directory.Exists(directory))
         {
-            throw new IOException($"{final} already exists");
+            throw new IOException($"{Path.GetFullPath(directory)} already exists");
         }
-        Directory.CreateDirectory(parent);
-        var temp = Path.Combine(parent, $".{name}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(temp);
-        try
+        using var staging = new AtomicDirectory(directory);
+        writeFiles(staging.Staging);
+        foreach (var file in Directory.EnumerateFiles(staging.Staging, "*", SearchOption.AllDirectories))
         {
-            writeFiles(temp);
-            foreach (var file in Directory.EnumerateFiles(temp, "*", SearchOption.AllDirectories))
-            {
-                using var stream = new FileStream(file, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
-                stream.Flush(flushToDisk: true);
-            }
-            if (Directory.Exists(final))
-            {
-                // Two renames: the old folder moves aside (still whole), the new one takes its name, the old one is deleted.
-                var old = Path.Combine(parent, $".{name}.old-{Environment.ProcessId}-{Guid.NewGuid():N}");
-                Directory.Move(final, old);
-                try
-                {
-                    Directory.Move(temp, final);
-                }
-                catch
-                {
-                    Directory.Move(old, final);
-                    throw;
-                }
-                Directory.Delete(old, recursive: true);
-            }
-            else
-            {
-                Directory.Move(temp, final);
-            }
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+            stream.Flush(flushToDisk: true);
         }
-        finally
-        {
-            if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
-        }
+        staging.Commit();
     }
 
-    /// <summary>Whether <paramref name="name"/> is a temporary or set-aside sibling written by <see cref="Write"/>.</summary>
-    /// <param name="name">A file or folder name (not a path).</param>
-    public static bool IsTemporary(string name) =>
-        name.StartsWith('.') && (name.Contains(".tmp-", StringComparison.Ordinal) || name.Contains(".old-", StringComparison.Ordinal));
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (!_committed) DeleteQuietly(Staging);
+    }
 
     /// <summary>
-    /// Removes temporary siblings in <paramref name="parent"/> left by writers whose process no longer runs, and restores a
-    /// set-aside <c>.NAME.old-*</c> folder whose replacement never arrived. Returns the number of folders removed.
+    /// Deletes the <c>.NAME.PID.*.tmp</c> siblings of <paramref name="target"/> whose process is gone (a live build keeps its own);
+    /// a dead build's <c>.tmp.old</c> (the previous output, between the two renames of the fallback swap) is put back when the
+    /// target is missing.
     /// </summary>
-    /// <param name="parent">The folder holding atomically written folders.</param>
-    public static int CleanStale(string parent)
+    /// <summary>Removes staging folders of <paramref name="target"/> left by dead processes, restoring a set-aside previous output whose replacement never arrived.</summary>
+    /// <param name="target">The output folder.</param>
+    public static void RemoveDeadStaging(string target)
     {
-        if (!Directory.Exists(parent)) return 0;
-        var removed = 0;
-        foreach (var path in Directory.EnumerateDirectories(parent))
+        var parent = Path.GetDirectoryName(target)!;
+        var name = Path.GetFileName(target);
+        var prefix = $".{name}.";
+        foreach (var path in Directory.EnumerateDirectories(parent, $".{name}.*"))
         {
-            var name = Path.GetFileName(path);
-            if (!IsTemporary(name) || OwnerAlive(name)) continue;
-            if (name.Contains(".old-", StringComparison.Ordinal))
-            {
-                var original = Path.Combine(parent, name[1..name.IndexOf(".old-", StringComparison.Ordinal)]);
-                if (!Directory.Exists(original))
-                {
-                    Directory.Move(path, original);
-                    continue;
-                }
-            }
-            Directory.Delete(path, recursive: true);
-            removed++;
+            var rest = Path.GetFileName(path)[prefix.Length..];
+            var dot = rest.IndexOf('.');
+            if (dot <= 0 || !(rest.EndsWith(TempSuffix, StringComparison.Ordinal) || rest.EndsWith(TempSuffix + OldSuffix, StringComparison.Ordinal))
+                || !int.TryParse(rest.AsSpan(0, dot), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+                continue;
+            if (pid == Environment.ProcessId || IsAlive(pid)) continue;
+            if (rest.EndsWith(OldSuffix, StringComparison.Ordinal) && !Directory.Exists(target))
+                Directory.Move(path, target);
+            else
+                DeleteQuietly(path);
         }
-        return removed;
     }
 
-    private static bool OwnerAlive(string name)
+    private static bool IsAlive(int pid)
     {
-        var marker = name.Contains(".tmp-", StringComparison.Ordinal) ? ".tmp-" : ".old-";
-        var rest = name[(name.IndexOf(marker, StringComparison.Ordinal) + marker.Length)..];
-        var dash = rest.IndexOf('-', StringComparison.Ordinal);
-        if (dash <= 0 || !int.TryParse(rest[..dash], out var pid)) return false;
-        if (pid == Environment.ProcessId) return true;
+        if (OperatingSystem.IsLinux()) return Directory.Exists($"/proc/{pid}");
         try
         {
-            using var process = System.Diagnostics.Process.GetProcessById(pid);
-            return !process.HasExited;
+            using var p = System.Diagnostics.Process.GetProcessById(pid);
+            return !p.HasExited;
         }
         catch (ArgumentException)
         {
             return false;
         }
     }
+
+    private static void DeleteQuietly(string path)
+    {
+        try
+        {
+            if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // a leftover is removed by the next build of the same target
+        }
+    }
+
+    private static bool TryExchange(string a, string b)
+    {
+        if (!OperatingSystem.IsLinux()) return false;
+        try
+        {
+            if (Renameat2(AtFdCwd, a, AtFdCwd, b, RenameExchange) == 0) return true;
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return false; // a C library without renameat2
+        }
+        int errno = Marshal.GetLastPInvokeError();
+        // EINVAL/ENOSYS: the file system or kernel cannot exchange; fall back to two renames.
+        if (errno is 22 or 38 or 95) return false;
+        throw new IOException($"cannot swap {a} into {b}: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})");
+    }
+
+    private const int AtFdCwd = -100;
+    private const uint RenameExchange = 2;
+
+    [LibraryImport("libc", EntryPoint = "renameat2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Renameat2(int olddirfd, string oldpath, int newdirfd, string newpath, uint flags);
 }

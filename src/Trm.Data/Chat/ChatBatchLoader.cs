@@ -37,7 +37,7 @@ public sealed class ChatBatchLoader
         var order = Enumerable.Range(0, _split.Count).ToArray();
         if (_options.Shuffle)
         {
-            var rng = new SplitMix64(SplitMix64.Mix(_options.Seed, (ulong)epoch));
+            var rng = new SplitMix64(SplitMix64.Mix(unchecked((ulong)_options.Seed), (ulong)epoch));
             for (var i = order.Length - 1; i > 0; i--)
             {
                 var j = (int)rng.NextLong(i + 1);

@@ -19,7 +19,7 @@ public sealed record ChatBatchOptions
     public bool Shuffle { get; init; } = true;
 
     /// <summary>The shuffle seed (epoch e uses a permutation derived from it and e). Default 0.</summary>
-    public ulong Seed { get; init; }
+    public long Seed { get; init; }
 
     /// <summary>Leave out a last, incomplete batch. Default no.</summary>
     public bool DropLast { get; init; }

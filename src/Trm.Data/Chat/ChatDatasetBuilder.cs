@@ -49,10 +49,10 @@ public sealed class ChatDatasetBuilder
     public ChatDatasetBuilder WithTrainSplit(double trainFraction) => With(o => o with { TrainSplit = trainFraction });
 
     /// <summary>Keeps <paramref name="size"/> conversations drawn at random (and sets the seed when given).</summary>
-    public ChatDatasetBuilder WithSubsample(int size, ulong? seed = null) => With(o => o with { SubsampleSize = size, Seed = seed ?? o.Seed });
+    public ChatDatasetBuilder WithSubsample(int size, long? seed = null) => With(o => o with { SubsampleSize = size, Seed = seed ?? o.Seed });
 
     /// <summary>Sets the seed of subsampling and splitting.</summary>
-    public ChatDatasetBuilder WithSeed(ulong seed) => With(o => o with { Seed = seed });
+    public ChatDatasetBuilder WithSeed(long seed) => With(o => o with { Seed = seed });
 
     /// <summary>Throws on malformed records (default) or skips and counts them.</summary>
     public ChatDatasetBuilder OnMalformed(MalformedRecordPolicy policy) => With(o => o with { OnMalformed = policy });
@@ -80,6 +80,14 @@ public sealed class ChatDatasetBuilder
     /// <summary>The options as set so far.</summary>
     /// <exception cref="InvalidOperationException">No input was given.</exception>
     public ChatDatasetOptions Options => _options ?? throw new InvalidOperationException("Call FromFile (or WithOptions) first.");
+
+    /// <summary>Builds (or reuses) the dataset in <paramref name="outputDirectory"/>, blocking until done (see <see cref="BuildAsync"/>).</summary>
+    /// <param name="outputDirectory">The dataset folder.</param>
+    /// <param name="progress">Receives progress reports.</param>
+    /// <param name="cancellationToken">Stops the build.</param>
+    /// <exception cref="TrmDataException">Bad input, bad options, or a malformed record under the throw policy.</exception>
+    public ChatDatasetBuildResult Build(string outputDirectory, IProgress<ChatBuildProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        BuildAsync(outputDirectory, progress, cancellationToken).GetAwaiter().GetResult();
 
     /// <summary>Builds (or reuses) the dataset in <paramref name="outputDirectory"/>.</summary>
     /// <exception cref="TrmDataException">Bad input, bad options, or a malformed record under the throw policy.</exception>

@@ -14,6 +14,9 @@ public sealed record ChatDatasetCounts
     /// <summary>Malformed records skipped by the reader.</summary>
     [JsonPropertyName("skipped_malformed")] public long SkippedMalformed { get; init; }
 
+    /// <summary>Invalid UTF-8 sequences replaced or dropped (0 under the default policy, which stops on them).</summary>
+    [JsonPropertyName("invalid_utf8")] public long InvalidUtf8 { get; init; }
+
     /// <summary>OASST trees/threads left out by the filters (language, deleted, synthetic, state).</summary>
     [JsonPropertyName("filtered")] public long Filtered { get; init; }
 

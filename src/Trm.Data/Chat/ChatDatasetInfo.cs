@@ -51,7 +51,7 @@ public sealed record ChatDatasetInfo
     [JsonPropertyName("subsample_size")] public int? SubsampleSize { get; init; }
 
     /// <summary>The seed.</summary>
-    [JsonPropertyName("seed")] public required ulong Seed { get; init; }
+    [JsonPropertyName("seed")] public required long Seed { get; init; }
 
     /// <summary>The input file as given.</summary>
     [JsonPropertyName("source")] public required string Source { get; init; }

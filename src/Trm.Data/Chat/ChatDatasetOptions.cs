@@ -28,7 +28,7 @@ public sealed record ChatDatasetOptions
     public int? SubsampleSize { get; init; }
 
     /// <summary>The seed of the subsample and of the split. Default 42.</summary>
-    public ulong Seed { get; init; } = 42;
+    public long Seed { get; init; } = 42;
 
     /// <summary>Throw on a malformed record (default) or skip and count it.</summary>
     public MalformedRecordPolicy OnMalformed { get; init; } = MalformedRecordPolicy.Throw;
@@ -38,6 +38,9 @@ public sealed record ChatDatasetOptions
 
     /// <summary>What reasoning traces become (JSONL chat, GSM8K inputs): think blocks (default), plain reply text, or nothing.</summary>
     public ReasoningTraces Reasoning { get; init; } = ReasoningTraces.Think;
+
+    /// <summary>Stop on bytes that are not UTF-8 (default), or replace/drop them (counted in <see cref="ChatDatasetCounts.InvalidUtf8"/>).</summary>
+    public InvalidUtf8Policy InvalidUtf8 { get; init; } = InvalidUtf8Policy.Error;
 
     /// <summary>Threads used for tokenization (default: all cores).</summary>
     public int? Parallelism { get; init; }

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -19,7 +18,6 @@ internal sealed class ChatDatasetWriter(ChatDatasetOptions options, string direc
     {
         if (!File.Exists(options.InputPath))
             throw new TrmDataException("file not found", options.InputPath, null, null);
-        Directory.CreateDirectory(directory);
         var template = ChatTemplate.Create(LoadTokenizer(options.Tokenizer));
         var sourceHash = Sha256File(options.InputPath);
         var fingerprint = Fingerprint(sourceHash, template.Tokenizer);
@@ -29,25 +27,69 @@ internal sealed class ChatDatasetWriter(ChatDatasetOptions options, string direc
             logger?.LogInformation("Reusing {Directory}: same fingerprint {Fingerprint}", directory, fingerprint);
             return new ChatDatasetBuildResult(directory, existing, Reused: true, new ReadReport());
         }
-        File.Delete(Path.Combine(directory, ChatDatasetInfo.FileName)); // the commit marker goes first, comes back last
+        // Everything is written into a staging sibling and swapped in at the end: the previous dataset stays readable until then.
+        using var output = new AtomicDirectory(directory);
 
-        var reader = new ChatFileReader(options.InputPath, new ChatReaderOptions { Format = options.Format, OnMalformed = options.OnMalformed, Oasst = options.Oasst, Reasoning = options.Reasoning });
-        var conversations = new List<Conversation>();
+        var readerOptions = new ChatReaderOptions { Format = options.Format, OnMalformed = options.OnMalformed, Oasst = options.Oasst, InvalidUtf8 = options.InvalidUtf8, Reasoning = options.Reasoning };
+        // Pass 1: count the conversations (keeping none), so that the subsample and the split are decided before rendering.
+        var count = 0;
+        foreach (var _ in new ChatFileReader(options.InputPath, readerOptions).Read(cancellationToken))
+        {
+            if (++count % 10_000 == 0)
+                progress?.Report(new ChatBuildProgress("read", count, null));
+        }
+        progress?.Report(new ChatBuildProgress("read", count, count));
+        BuildFaults.At("chat:read");
+
+        var selected = Subsample(count);
+        var (train, val) = Split(selected);
+        var assignment = new byte[count]; // 0: left out, 1: train, 2: val
+        foreach (var i in train)
+            assignment[i] = 1;
+        foreach (var i in val)
+            assignment[i] = 2;
+
+        // Pass 2: render batches on all cores and append each example to its split, in file order.
+        var dtype = TokenDtypes.ForVocabSize(template.Tokenizer.VocabSize);
+        var reader = new ChatFileReader(options.InputPath, readerOptions);
+        var counts = new RenderCounts();
+        using var trainOut = new ChatSplitWriter(output.Staging, "train", dtype);
+        using var valOut = new ChatSplitWriter(output.Staging, "val", dtype);
+        var batch = new List<(int Index, Conversation Conversation)>(RenderBatch);
+        var index = 0;
+        long done = 0;
+        void Flush()
+        {
+            if (batch.Count == 0)
+                return;
+            var rendered = Render(batch, template, counts, cancellationToken);
+            for (var k = 0; k < batch.Count; k++)
+                if (rendered[k] is { } chat)
+                    (assignment[batch[k].Index] == 1 ? trainOut : valOut).Add(chat);
+            done += batch.Count;
+            progress?.Report(new ChatBuildProgress("tokenize", done, selected.Length));
+            batch.Clear();
+        }
         foreach (var conversation in reader.Read(cancellationToken))
         {
-            conversations.Add(conversation);
-            if (conversations.Count % 10_000 == 0)
-                progress?.Report(new ChatBuildProgress("read", conversations.Count, null));
+            if (index >= count)
+                throw new TrmDataException("the file changed while the dataset was built (more conversations than in the first pass)", options.InputPath, null, null);
+            if (assignment[index] != 0)
+                batch.Add((index, conversation));
+            index++;
+            if (batch.Count == RenderBatch)
+                Flush();
         }
-        progress?.Report(new ChatBuildProgress("read", conversations.Count, conversations.Count));
-
-        var selected = Subsample(conversations.Count);
-        var (train, val) = Split(selected);
-        var rendered = Render(conversations, selected, template, cancellationToken, out var invalid, out var truncated, out var dropped);
-
-        var dtype = TokenDtypes.ForVocabSize(template.Tokenizer.VocabSize);
-        var trainStats = WriteSplit("train", train, rendered, dtype, cancellationToken);
-        var valStats = WriteSplit("val", val, rendered, dtype, cancellationToken);
+        Flush();
+        if (index != count)
+            throw new TrmDataException("the file changed while the dataset was built (fewer conversations than in the first pass)", options.InputPath, null, null);
+        trainOut.Complete();
+        valOut.Complete();
+        trainOut.Dispose(); // closed before the folder is swapped in
+        valOut.Dispose();
+        progress?.Report(new ChatBuildProgress("write", trainOut.Examples + valOut.Examples, trainOut.Examples + valOut.Examples));
+        BuildFaults.At("chat:written");
+        var (invalid, truncated, dropped) = (counts.Invalid, counts.Truncated, counts.Dropped);
         var info = new ChatDatasetInfo
         {
             Tokenizer = options.Tokenizer,
@@ -70,22 +112,25 @@ internal sealed class ChatDatasetWriter(ChatDatasetOptions options, string direc
                 RecordsRead = reader.Report.RecordsRead,
                 Conversations = reader.Report.ConversationsProduced,
                 SkippedMalformed = reader.Report.Skipped,
+                InvalidUtf8 = reader.Report.InvalidUtf8,
                 Filtered = reader.Report.Filtered,
-                SubsampledOut = conversations.Count - selected.Length,
+                SubsampledOut = count - selected.Length,
                 SkippedInvalidTurns = invalid,
                 Truncated = truncated,
                 DroppedOverLength = dropped,
-                TrainExamples = trainStats.Examples,
-                ValExamples = valStats.Examples,
-                TrainTokens = trainStats.Tokens,
-                ValTokens = valStats.Tokens,
-                TrainTrainedTokens = trainStats.Trained,
-                ValTrainedTokens = valStats.Trained,
+                TrainExamples = trainOut.Examples,
+                ValExamples = valOut.Examples,
+                TrainTokens = trainOut.Tokens,
+                ValTokens = valOut.Tokens,
+                TrainTrainedTokens = trainOut.Trained,
+                ValTrainedTokens = valOut.Trained,
             },
         };
-        info.Save(directory);
+        info.Save(output.Staging);
+        cancellationToken.ThrowIfCancellationRequested();
+        output.Commit();
         logger?.LogInformation("Built {Directory}: {Train} train / {Val} val examples, {Truncated} truncated, {Dropped} dropped, {Skipped} skipped",
-            directory, trainStats.Examples, valStats.Examples, truncated, dropped, reader.Report.Skipped + invalid);
+            directory, trainOut.Examples, valOut.Examples, truncated, dropped, reader.Report.Skipped + invalid);
         return new ChatDatasetBuildResult(directory, info, Reused: false, reader.Report);
     }
 
@@ -153,7 +198,7 @@ internal sealed class ChatDatasetWriter(ChatDatasetOptions options, string direc
     {
         if (options.SubsampleSize is not { } size || size >= count)
             return Enumerable.Range(0, count).ToArray();
-        var order = Shuffled(count, SplitMix64.Mix(options.Seed, 0x5AB5));
+        var order = Shuffled(count, SplitMix64.Mix(unchecked((ulong)options.Seed), 0x5AB5));
         var kept = order.AsSpan(0, size).ToArray();
         Array.Sort(kept);
         return kept;
@@ -163,7 +208,7 @@ internal sealed class ChatDatasetWriter(ChatDatasetOptions options, string direc
     private (int[] Train, int[] Val) Split(int[] selected)
     {
         var trainCount = (int)Math.Round(selected.Length * options.TrainSplit, MidpointRounding.AwayFromZero);
-        var order = Shuffled(selected.Length, SplitMix64.Mix(options.Seed, 0x5B117));
+        var order = Shuffled(selected.Length, SplitMix64.Mix(unchecked((ulong)options.Seed), 0x5B117));
         var train = order.AsSpan(0, trainCount).ToArray().Select(i => selected[i]).Order().ToArray();
         var val = order.AsSpan(trainCount).ToArray().Select(i => selected[i]).Order().ToArray();
         return (train, val);
@@ -181,20 +226,28 @@ internal sealed class ChatDatasetWriter(ChatDatasetOptions options, string direc
         return order;
     }
 
-    /// <summary>Renders every selected conversation on all cores; null where dropped or invalid.</summary>
-    private RenderedChat?[] Render(List<Conversation> conversations, int[] selected, ChatTemplate template, CancellationToken cancellationToken,
-        out long invalid, out long truncated, out long dropped)
+    /// <summary>Conversations rendered per parallel batch (bounds the memory of a build).</summary>
+    private const int RenderBatch = 4096;
+
+    /// <summary>What rendering left out, summed over the batches.</summary>
+    private sealed class RenderCounts
     {
-        var results = new RenderedChat?[conversations.Count];
-        long invalidCount = 0, truncatedCount = 0, droppedCount = 0, done = 0;
+        public long Invalid;
+        public long Truncated;
+        public long Dropped;
+    }
+
+    /// <summary>Renders a batch of conversations on all cores; null where dropped or invalid.</summary>
+    private RenderedChat?[] Render(List<(int Index, Conversation Conversation)> batch, ChatTemplate template, RenderCounts counts, CancellationToken cancellationToken)
+    {
+        var results = new RenderedChat?[batch.Count];
         TrmDataException? failure = null;
         var parallel = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = options.Parallelism ?? Environment.ProcessorCount };
-        Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, selected.Length, 256), parallel, (range, state) =>
+        Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, batch.Count, 256), parallel, (range, state) =>
         {
             for (var k = range.Item1; k < range.Item2; k++)
             {
-                var index = selected[k];
-                var conversation = conversations[index];
+                var conversation = batch[k].Conversation;
                 RenderedChat chat;
                 try
                 {
@@ -211,28 +264,23 @@ internal sealed class ChatDatasetWriter(ChatDatasetOptions options, string direc
                         state.Stop();
                         return;
                     }
-                    Interlocked.Increment(ref invalidCount);
+                    Interlocked.Increment(ref counts.Invalid);
                     continue;
                 }
                 if (chat.Truncated)
                 {
                     if (options.OverLength == OverLengthPolicy.Drop || chat.TrainedTokenCount == 0)
                     {
-                        Interlocked.Increment(ref droppedCount);
+                        Interlocked.Increment(ref counts.Dropped);
                         continue;
                     }
-                    Interlocked.Increment(ref truncatedCount);
+                    Interlocked.Increment(ref counts.Truncated);
                 }
-                results[index] = chat;
+                results[k] = chat;
             }
-            var total = Interlocked.Add(ref done, range.Item2 - range.Item1);
-            progress?.Report(new ChatBuildProgress("tokenize", total, selected.Length));
         });
         if (failure is not null)
             throw failure;
-        invalid = invalidCount;
-        truncated = truncatedCount;
-        dropped = droppedCount;
         return results;
     }
 
@@ -246,52 +294,6 @@ internal sealed class ChatDatasetWriter(ChatDatasetOptions options, string direc
         for (var i = 0; i < end; i++)
             messages.Add(conversation.Turns[i].ToMessage());
         return messages;
-    }
-
-    private (long Examples, long Tokens, long Trained) WriteSplit(string split, int[] indices, RenderedChat?[] rendered, TokenDtype dtype, CancellationToken cancellationToken)
-    {
-        var kept = indices.Select(i => rendered[i]).OfType<RenderedChat>().ToList();
-        var offsets = new long[kept.Count + 1];
-        for (var i = 0; i < kept.Count; i++)
-            offsets[i + 1] = offsets[i] + kept[i].Length;
-        var width = dtype.Size();
-        AtomicFile.Write(Path.Combine(directory, ChatDatasetFiles.Tokens(split)), stream =>
-        {
-            var buffer = new byte[1 << 16];
-            var used = 0;
-            foreach (var chat in kept)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                foreach (var id in chat.Ids)
-                {
-                    if (used + width > buffer.Length)
-                    {
-                        stream.Write(buffer, 0, used);
-                        used = 0;
-                    }
-                    if (width == 2)
-                        BinaryPrimitives.WriteUInt16LittleEndian(buffer.AsSpan(used), (ushort)id);
-                    else
-                        BinaryPrimitives.WriteUInt32LittleEndian(buffer.AsSpan(used), (uint)id);
-                    used += width;
-                }
-            }
-            stream.Write(buffer, 0, used);
-        });
-        AtomicFile.Write(Path.Combine(directory, ChatDatasetFiles.Mask(split)), stream =>
-        {
-            foreach (var chat in kept)
-                stream.Write(chat.LossMask);
-        });
-        AtomicFile.Write(Path.Combine(directory, ChatDatasetFiles.Offsets(split)), stream =>
-        {
-            var bytes = new byte[offsets.Length * 8];
-            for (var i = 0; i < offsets.Length; i++)
-                BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(i * 8), offsets[i]);
-            stream.Write(bytes);
-        });
-        progress?.Report(new ChatBuildProgress("write", kept.Count, kept.Count));
-        return (kept.Count, offsets[^1], kept.Sum(c => (long)c.TrainedTokenCount));
     }
 
     internal static string Sha256File(string path)

@@ -11,10 +11,10 @@ public static class DatasetRegistry
         new Uri("https://raw.githubusercontent.com/tatsu-lab/stanford_alpaca/main/alpaca_data.json"),
         "alpaca_data.json", ChatFormat.Alpaca, "CC BY-NC 4.0");
 
-    /// <summary>Databricks Dolly-15k (JSONL); size and hash of the current revision of the file.</summary>
+    /// <summary>Databricks Dolly-15k (JSONL), pinned to revision bdd27f4d94b9c1f951818a7da7fd7aeea5dbff1a, whose size and hash these are.</summary>
     public static KnownDataset Dolly { get; } = new(
         "dolly", "Databricks Dolly-15k: 15,011 human-written instruction/response records (JSONL)",
-        new Uri("https://huggingface.co/datasets/databricks/databricks-dolly-15k/resolve/main/databricks-dolly-15k.jsonl"),
+        new Uri("https://huggingface.co/datasets/databricks/databricks-dolly-15k/resolve/bdd27f4d94b9c1f951818a7da7fd7aeea5dbff1a/databricks-dolly-15k.jsonl"),
         "databricks-dolly-15k.jsonl", ChatFormat.Dolly, "CC BY-SA 3.0")
     {
         Size = 13_085_339,

@@ -17,11 +17,12 @@ public static class OasstTreeReader
     /// <param name="report">Counts records and collects skipped ones.</param>
     /// <param name="policy">Throw on a malformed record (default) or skip it into <paramref name="report"/>.</param>
     /// <param name="cancellationToken">Stops the read.</param>
+    /// <param name="utf8">What to do with bytes that are not UTF-8 (counted in <paramref name="report"/>).</param>
     public static IEnumerable<OasstTree> ReadTrees(string path, ReadReport report, MalformedRecordPolicy policy = MalformedRecordPolicy.Throw,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, InvalidUtf8Policy utf8 = InvalidUtf8Policy.Error)
     {
         var flat = new FlatRows();
-        foreach (var record in JsonRecordSource.Read(path, report, policy, cancellationToken))
+        foreach (var record in JsonRecordSource.Read(path, report, policy, cancellationToken, utf8))
         {
             OasstTree? tree = null;
             try

@@ -10,7 +10,7 @@ public sealed record PuzzleDatasetOptions
     public string Split { get; init; } = "train";
 
     /// <summary>Seed of the training shuffles (pass e uses seed and e).</summary>
-    public int Seed { get; init; }
+    public long Seed { get; init; }
 
     /// <summary>Examples per global batch (all ranks together); a multiple of <see cref="WorldSize"/>.</summary>
     public required int GlobalBatchSize { get; init; }

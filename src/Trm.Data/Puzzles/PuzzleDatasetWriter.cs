@@ -1,3 +1,5 @@
+using Trm.Core.IO;
+
 namespace Trm.Data.Puzzles;
 
 /// <summary>Writes a complete dataset root (train and test splits plus <c>identifiers.json</c>) atomically.</summary>
@@ -14,10 +16,11 @@ internal static class PuzzleDatasetWriter
             cancellationToken.ThrowIfCancellationRequested();
             var trainMeta = PuzzleDatasetMetadata.Describe([train], vocabSize, identifiers.Count, ignoreLabelId: ignoreLabelId);
             var testMeta = PuzzleDatasetMetadata.Describe([test], vocabSize, identifiers.Count, ignoreLabelId: ignoreLabelId);
-            using var output = new PuzzleOutputDirectory(outputDirectory);
+            using var output = new AtomicDirectory(outputDirectory);
             progress?.Report(new PuzzleBuildProgress("write", 0, 2));
             PuzzleSplit.Write(Path.Combine(output.Staging, "train"), trainMeta, [train]);
             cancellationToken.ThrowIfCancellationRequested();
+            BuildFaults.At("puzzle:train-written");
             progress?.Report(new PuzzleBuildProgress("write", 1, 2));
             PuzzleSplit.Write(Path.Combine(output.Staging, "test"), testMeta, [test]);
             PuzzleIdentifiers.Write(output.Staging, identifiers);

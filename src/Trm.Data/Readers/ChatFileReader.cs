@@ -56,7 +56,7 @@ public sealed class ChatFileReader
             ChatFormat.AlpacaSeed => new AlpacaSeedMapper(),
             _ => throw new ArgumentOutOfRangeException(nameof(Format)),
         };
-        foreach (var record in JsonRecordSource.Read(Path, report, Options.OnMalformed, cancellationToken))
+        foreach (var record in JsonRecordSource.Read(Path, report, Options.OnMalformed, cancellationToken, Options.InvalidUtf8))
         {
             IReadOnlyList<Conversation> conversations;
             try
@@ -78,7 +78,7 @@ public sealed class ChatFileReader
 
     private IEnumerable<Conversation> ReadOasst(ReadReport report, CancellationToken cancellationToken)
     {
-        foreach (var tree in OasstTreeReader.ReadTrees(Path, report, Options.OnMalformed, cancellationToken))
+        foreach (var tree in OasstTreeReader.ReadTrees(Path, report, Options.OnMalformed, cancellationToken, Options.InvalidUtf8))
         {
             var produced = false;
             foreach (var thread in OasstThreads.Extract(tree, Options.Oasst))

@@ -11,7 +11,7 @@ public static class ChatFormatDetector
     public static ChatFormat Detect(string path)
     {
         var scratch = new ReadReport();
-        foreach (var record in JsonRecordSource.Read(path, scratch, MalformedRecordPolicy.Skip, CancellationToken.None))
+        foreach (var record in JsonRecordSource.Read(path, scratch, MalformedRecordPolicy.Skip, CancellationToken.None, InvalidUtf8Policy.Replace))
         {
             if (record.Root.ValueKind == JsonValueKind.Array && record.Root.GetArrayLength() > 0 && record.Root[0].ValueKind == JsonValueKind.Object
                 && FromFields(record.Root[0]) == ChatFormat.JsonlChat)

@@ -12,6 +12,9 @@ public sealed record ChatReaderOptions
     /// <summary>Throw on the first malformed record (default) or skip and count malformed records.</summary>
     public MalformedRecordPolicy OnMalformed { get; init; } = MalformedRecordPolicy.Throw;
 
+    /// <summary>Stop on bytes that are not UTF-8 (default), or replace/drop them and count them in <see cref="ReadReport.InvalidUtf8"/>.</summary>
+    public InvalidUtf8Policy InvalidUtf8 { get; init; } = InvalidUtf8Policy.Error;
+
     /// <summary>Thread extraction options for OASST1 files.</summary>
     public OasstOptions Oasst { get; init; } = new();
 

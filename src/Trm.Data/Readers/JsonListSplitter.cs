@@ -20,6 +20,12 @@ internal sealed class JsonListSplitter(Stream stream, string file)
     /// <summary>How many elements were returned so far (the 1-based index of the last one).</summary>
     public long Index { get; private set; }
 
+    /// <summary>The 1-based line where the last returned element starts.</summary>
+    public long Line { get; private set; }
+
+    /// <summary>The 1-based line of <c>_buffer[_start]</c>.</summary>
+    private long _line = 1;
+
     /// <summary>Returns the next element's UTF-8 bytes (valid until the next call), or <see langword="false"/> at the end of the array.</summary>
     public bool TryNext(out ReadOnlyMemory<byte> element)
     {
@@ -33,11 +39,11 @@ internal sealed class JsonListSplitter(Stream stream, string file)
             }
             catch (JsonException e) when (_final && _starved)
             {
-                throw new TrmDataException("unexpected end of file inside the JSON list", file, Index + 1, null, e);
+                throw new TrmDataException("unexpected end of file inside the JSON list", file, e.LineNumber + 1 ?? _line, null, e) { Record = Index + 1 };
             }
             catch (JsonException e)
             {
-                throw new TrmDataException($"invalid JSON in list element: {e.Message}", file, Index + 1, null, e);
+                throw new TrmDataException($"invalid JSON in list element: {e.Message}", file, e.LineNumber + 1 ?? _line, null, e) { Record = Index + 1 };
             }
             if (got)
             {
@@ -53,7 +59,9 @@ internal sealed class JsonListSplitter(Stream stream, string file)
             }
             _starved = true;
             if (_final)
-                throw new TrmDataException(_started ? "unexpected end of file inside the JSON list" : "empty file: expected a JSON list", file, Index + 1, null);
+                throw _started
+                    ? new TrmDataException("unexpected end of file inside the JSON list", file, _line + CountLines(_start, _end), null) { Record = Index + 1 }
+                    : new TrmDataException("empty file: expected a JSON list", file, _line, null);
             Refill();
         }
     }
@@ -72,7 +80,7 @@ internal sealed class JsonListSplitter(Stream stream, string file)
             if (!reader.Read())
                 return false;
             if (reader.TokenType != JsonTokenType.StartArray)
-                throw new TrmDataException($"expected a JSON list ('['), found {reader.TokenType}", file, null, null);
+                throw new TrmDataException($"expected a JSON list ('['), found {reader.TokenType}", file, _line + CountLines(_start, _start + (int)reader.TokenStartIndex), null);
             _started = true;
             Commit(ref reader);
             reader = new Utf8JsonReader(_buffer.AsSpan(_start, _end - _start), _final, _state);
@@ -90,12 +98,25 @@ internal sealed class JsonListSplitter(Stream stream, string file)
             return false;
         offset = tokenStart;
         length = _start + (int)reader.BytesConsumed - tokenStart;
+        Line = _line + CountLines(_start, tokenStart);
         Commit(ref reader);
         return true;
     }
 
+    /// <summary>The line of the first byte after <c>_start</c> that is not white space or a comma (where the next element starts).</summary>
+    private long LineOfNextToken()
+    {
+        var i = _start;
+        while (i < _end && _buffer[i] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n' or (byte)',')
+            i++;
+        return _line + CountLines(_start, i);
+    }
+
+    private long CountLines(int from, int to) => _buffer.AsSpan(from, to - from).Count((byte)'\n');
+
     private void Commit(ref Utf8JsonReader reader)
     {
+        _line += CountLines(_start, _start + (int)reader.BytesConsumed);
         _start += (int)reader.BytesConsumed;
         _state = reader.CurrentState;
     }
@@ -109,7 +130,11 @@ internal sealed class JsonListSplitter(Stream stream, string file)
             _start = 0;
         }
         if (_end == _buffer.Length)
+        {
+            if (_buffer.Length >= JsonRecordSource.MaxRecordChars)
+                throw new TrmDataException($"list element is longer than {JsonRecordSource.MaxRecordChars:N0} bytes; records this large are refused", file, LineOfNextToken(), null) { Record = Index + 1 };
             Array.Resize(ref _buffer, _buffer.Length * 2);
+        }
         var n = stream.Read(_buffer, _end, _buffer.Length - _end);
         if (n == 0)
             _final = true;

@@ -23,6 +23,9 @@ public sealed class ReadReport
     /// <summary>Records or threads left out on purpose by a filter (language, deleted, synthetic, not ready for export, no assistant reply).</summary>
     public long Filtered { get; internal set; }
 
+    /// <summary>Invalid UTF-8 sequences replaced with U+FFFD or dropped (see <see cref="InvalidUtf8Policy"/>).</summary>
+    public long InvalidUtf8 { get; internal set; }
+
     /// <summary>The first <see cref="MaxKeptSkips"/> skips, each naming file, line and field.</summary>
     public IReadOnlyList<TrmDataException> Skips => _skips;
 
@@ -36,7 +39,7 @@ public sealed class ReadReport
     /// <summary>A one-paragraph summary, with one line per kept skip.</summary>
     public override string ToString()
     {
-        var text = $"{RecordsRead} records read, {ConversationsProduced} conversations, {Skipped} malformed skipped, {Filtered} filtered";
+        var text = $"{RecordsRead} records read, {ConversationsProduced} conversations, {Skipped} malformed skipped, {Filtered} filtered" + (InvalidUtf8 > 0 ? $", {InvalidUtf8} invalid UTF-8 sequences replaced or dropped" : "");
         return _skips.Count == 0 ? text : text + Environment.NewLine + string.Join(Environment.NewLine, _skips.Select(s => "  skipped " + s.Message));
     }
 }

@@ -167,6 +167,17 @@ public sealed class SftMixtureBuilder
     /// dataset there from it (reused when up to date) and writes <c>mixture.json</c>.
     /// </summary>
     /// <exception cref="TrmDataException">Bad sources or options, a malformed record, or a failed build.</exception>
+    /// <param name="outputDirectory">The dataset folder.</param>
+    /// <param name="progress">Receives progress reports.</param>
+    /// <param name="cancellationToken">Stops the build.</param>
+    public SftBuildResult Build(string outputDirectory, IProgress<ChatBuildProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        BuildAsync(outputDirectory, progress, cancellationToken).GetAwaiter().GetResult();
+
+    /// <summary>
+    /// Draws the mixture, writes it to <c>mixture.jsonl</c> in <paramref name="outputDirectory"/>, builds the chat
+    /// dataset there from it (reused when up to date) and writes <c>mixture.json</c>.
+    /// </summary>
+    /// <exception cref="TrmDataException">Bad sources or options, a malformed record, or a failed build.</exception>
     public async Task<SftBuildResult> BuildAsync(string outputDirectory, IProgress<ChatBuildProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(outputDirectory);
@@ -178,7 +189,7 @@ public sealed class SftMixtureBuilder
             MaxLength = _options.MaxLength,
             OverLength = _options.OverLength,
             TrainSplit = _options.TrainSplit,
-            Seed = unchecked((ulong)_options.Seed),
+            Seed = _options.Seed,
         };
         chatOptions.Validate();
         var mixture = await Task.Run(() => Mix(cancellationToken), cancellationToken).ConfigureAwait(false);

@@ -14,4 +14,7 @@ public sealed record TextDatasetOptions
 
     /// <summary>The fraction of the text (by characters, from the end) that goes to <c>val.bin</c>. Default 0.1.</summary>
     public double ValFraction { get; init; } = 0.1;
+
+    /// <summary>Stop on bytes that are not UTF-8 (default), or replace/drop them (the count is reported through progress).</summary>
+    public Readers.InvalidUtf8Policy InvalidUtf8 { get; init; } = Readers.InvalidUtf8Policy.Error;
 }

@@ -38,7 +38,7 @@ public sealed class TokenBatchSampler
             ? Enumerable.Repeat(streams.Min(s => s.Length) - options.BlockSize, streams.Count).ToArray()
             : streams.Select(s => s.Length - options.BlockSize).ToArray();
         _cumulative = Cumulative(options, streams.Count);
-        _rng = new SplitMix64(options.Seed);
+        _rng = new SplitMix64(unchecked((ulong)options.Seed));
         _positions = new long[streams.Count];
         _epochs = new long[streams.Count];
     }
@@ -147,7 +147,7 @@ public sealed class TokenBatchSampler
                     _positions[stream] = 0;
                     _epochs[stream]++;
                 }
-                var key = SplitMix64.Mix(SplitMix64.Mix(_options.Seed, (ulong)stream), (ulong)_epochs[stream]);
+                var key = SplitMix64.Mix(SplitMix64.Mix(unchecked((ulong)_options.Seed), (ulong)stream), (ulong)_epochs[stream]);
                 return new FeistelPermutation(count, key).Map(_positions[stream]++);
             }
         }

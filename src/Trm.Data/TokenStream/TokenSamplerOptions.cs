@@ -22,5 +22,5 @@ public sealed record TokenSamplerOptions
     public IReadOnlyList<int>? InterleaveCounts { get; init; }
 
     /// <summary>The seed. Default 1337.</summary>
-    public ulong Seed { get; init; } = 1337;
+    public long Seed { get; init; } = 1337;
 }

@@ -108,4 +108,37 @@ public sealed unsafe class TokenStreamFile : IDisposable
         }
         AtomicFile.Write(path, stream => stream.Write(bytes));
     }
+
+    /// <summary>Writes the token chunks in order as a flat little-endian stream of <paramref name="dtype"/>, atomically; returns the token count.</summary>
+    /// <exception cref="TrmDataException">A token does not fit <paramref name="dtype"/>.</exception>
+    internal static long WriteChunks(string path, IEnumerable<int[]> chunks, TokenDtype dtype)
+    {
+        var width = dtype.Size();
+        long count = 0;
+        AtomicFile.Write(path, stream =>
+        {
+            var bytes = new byte[1 << 16];
+            foreach (var chunk in chunks)
+            {
+                for (var start = 0; start < chunk.Length;)
+                {
+                    var n = Math.Min(chunk.Length - start, bytes.Length / width);
+                    for (var i = 0; i < n; i++)
+                    {
+                        var token = chunk[start + i];
+                        if (token < 0 || (width == 2 && token > ushort.MaxValue))
+                            throw new TrmDataException($"token id {token} at position {count + start + i} does not fit {dtype.Name()}", path, null, null);
+                        if (width == 2)
+                            BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(i * 2), (ushort)token);
+                        else
+                            BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(i * 4), (uint)token);
+                    }
+                    stream.Write(bytes, 0, n * width);
+                    start += n;
+                }
+                count += chunk.Length;
+            }
+        });
+        return count;
+    }
 }

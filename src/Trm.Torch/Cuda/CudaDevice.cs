@@ -1,3 +1,4 @@
+using Trm.Torch.Native;
 using static Trm.Torch.Native.NativeMethods;
 
 namespace Trm.Torch.Cuda;
@@ -9,14 +10,18 @@ public static unsafe class CudaDevice
     /// <summary>True when the shim was compiled with CUDA support.</summary>
     public static bool IsCompiled => trm_cuda_compiled() != 0;
 
-    /// <summary>True when the shim has CUDA support and at least one GPU is visible.</summary>
-    public static bool IsAvailable => IsCompiled && DeviceCount > 0;
+    /// <summary>
+    /// True when the shim has CUDA support and at least one GPU is visible. False (never an exception) when the native
+    /// engine cannot be loaded at all: that failure is reported, with its cause, by the first tensor operation.
+    /// </summary>
+    public static bool IsAvailable => NativeLibraryResolver.TryEnsureLoaded() && IsCompiled && DeviceCount > 0;
 
     /// <summary>Number of visible CUDA devices (0 without CUDA).</summary>
     public static int DeviceCount => Check(trm_cuda_device_count(), "cuda.device_count");
 
     internal static void RequireCuda(string op)
     {
+        NativeLibraryResolver.EnsureLoaded(); // a missing engine is reported as such, not as missing CUDA
         if (!IsCompiled) throw new NotSupportedException($"{op}: trm_native was built without CUDA (rebuild it against a CUDA libtorch, see docs/gpu.md).");
     }
 
@@ -34,25 +39,25 @@ public static unsafe class CudaDevice
         Check(trm_cuda_empty_cache(), "cuda.empty_cache");
     }
 
-    private static long Stat(int device, int which, string op)
+    private static long Stat(int device, MemoryStat which, string op)
     {
         RequireCuda(op);
         long v;
-        Check(trm_cuda_memory_stat(device, which, &v), op);
+        Check(trm_cuda_memory_stat(device, (int)which, &v), op);
         return v;
     }
 
     /// <summary>Bytes currently allocated by tensors.</summary>
-    public static long MemoryAllocated(int device = 0) => Stat(device, 0, "cuda.memory_allocated");
+    public static long MemoryAllocated(int device = 0) => Stat(device, MemoryStat.Allocated, "cuda.memory_allocated");
 
     /// <summary>Bytes currently reserved by the caching allocator.</summary>
-    public static long MemoryReserved(int device = 0) => Stat(device, 1, "cuda.memory_reserved");
+    public static long MemoryReserved(int device = 0) => Stat(device, MemoryStat.Reserved, "cuda.memory_reserved");
 
     /// <summary>Peak bytes allocated since start or <see cref="ResetPeakMemoryStats"/>.</summary>
-    public static long MaxMemoryAllocated(int device = 0) => Stat(device, 2, "cuda.max_memory_allocated");
+    public static long MaxMemoryAllocated(int device = 0) => Stat(device, MemoryStat.PeakAllocated, "cuda.max_memory_allocated");
 
     /// <summary>Peak bytes reserved since start or <see cref="ResetPeakMemoryStats"/>.</summary>
-    public static long MaxMemoryReserved(int device = 0) => Stat(device, 3, "cuda.max_memory_reserved");
+    public static long MaxMemoryReserved(int device = 0) => Stat(device, MemoryStat.PeakReserved, "cuda.max_memory_reserved");
 
     /// <summary>Resets the peak statistics.</summary>
     public static void ResetPeakMemoryStats(int device = 0)

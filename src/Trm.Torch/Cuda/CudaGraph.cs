@@ -1,3 +1,4 @@
+using Trm.Torch.Native;
 using static Trm.Torch.Native.NativeMethods;
 
 namespace Trm.Torch.Cuda;
@@ -9,7 +10,7 @@ namespace Trm.Torch.Cuda;
 /// </summary>
 public sealed class CudaGraph : IDisposable
 {
-    private IntPtr _handle;
+    private readonly CudaGraphHandle _handle;
     private bool _captured;
 
     /// <summary>Creates an empty graph.</summary>
@@ -17,10 +18,11 @@ public sealed class CudaGraph : IDisposable
     public CudaGraph()
     {
         CudaDevice.RequireCuda("cuda_graph");
-        _handle = Check(trm_cuda_graph_new(), "cuda_graph");
+        _handle = trm_cuda_graph_new();
+        if (_handle.IsInvalid) throw TakeError("cuda_graph");
     }
 
-    private IntPtr Handle => _handle != IntPtr.Zero ? _handle : throw new ObjectDisposedException(nameof(CudaGraph));
+    private CudaGraphHandle Handle => !_handle.IsClosed ? _handle : throw new ObjectDisposedException(nameof(CudaGraph));
 
     /// <summary>Records the CUDA work of <paramref name="action"/>.</summary>
     public void Capture(Action action)
@@ -50,9 +52,5 @@ public sealed class CudaGraph : IDisposable
     }
 
     /// <summary>Frees the graph.</summary>
-    public void Dispose()
-    {
-        IntPtr h = Interlocked.Exchange(ref _handle, IntPtr.Zero);
-        if (h != IntPtr.Zero) trm_cuda_graph_free(h);
-    }
+    public void Dispose() => _handle.Dispose();
 }

@@ -10,9 +10,9 @@ namespace Trm.Torch.Distributed;
 /// </summary>
 public sealed unsafe class ProcessGroup : IDisposable
 {
-    private IntPtr _handle;
+    private readonly ProcessGroupHandle _handle;
 
-    private ProcessGroup(IntPtr handle, int rank, int worldSize)
+    private ProcessGroup(ProcessGroupHandle handle, int rank, int worldSize)
     {
         _handle = handle;
         Rank = rank;
@@ -45,7 +45,8 @@ public sealed unsafe class ProcessGroup : IDisposable
         if (worldSize < 1 || rank < 0 || rank >= worldSize)
             throw new ArgumentOutOfRangeException(nameof(rank), rank, $"rank must be in [0, {worldSize})");
         long ms = (long)(timeout ?? TimeSpan.FromMinutes(5)).TotalMilliseconds;
-        IntPtr h = Check(trm_pg_new_gloo(initMethod, rank, worldSize, host ?? string.Empty, ms), "process_group(gloo)");
+        var h = trm_pg_new_gloo(initMethod, rank, worldSize, host ?? string.Empty, ms);
+        if (h.IsInvalid) throw TakeError("process_group(gloo)");
         return new ProcessGroup(h, rank, worldSize);
     }
 
@@ -58,7 +59,8 @@ public sealed unsafe class ProcessGroup : IDisposable
         if (worldSize < 1 || rank < 0 || rank >= worldSize)
             throw new ArgumentOutOfRangeException(nameof(rank), rank, $"rank must be in [0, {worldSize})");
         long ms = (long)(timeout ?? TimeSpan.FromMinutes(10)).TotalMilliseconds;
-        IntPtr h = Check(trm_pg_new_nccl(initMethod, rank, worldSize, ms), "process_group(nccl)");
+        var h = trm_pg_new_nccl(initMethod, rank, worldSize, ms);
+        if (h.IsInvalid) throw TakeError("process_group(nccl)");
         return new ProcessGroup(h, rank, worldSize);
     }
 
@@ -80,7 +82,7 @@ public sealed unsafe class ProcessGroup : IDisposable
             addr is "127.0.0.1" or "localhost" ? "127.0.0.1" : null, timeout);
     }
 
-    private IntPtr Handle => _handle != IntPtr.Zero ? _handle : throw new ObjectDisposedException(nameof(ProcessGroup));
+    private ProcessGroupHandle Handle => !_handle.IsClosed ? _handle : throw new ObjectDisposedException(nameof(ProcessGroup));
 
     /// <summary>Reduces <paramref name="tensor"/> across ranks, in place on every rank.</summary>
     public void AllReduce_(Tensor tensor, ReduceOp op = ReduceOp.Sum) => AllReduce_([tensor], op);
@@ -109,9 +111,5 @@ public sealed unsafe class ProcessGroup : IDisposable
     }
 
     /// <summary>Leaves the group (frees the native group and its store connection).</summary>
-    public void Dispose()
-    {
-        IntPtr h = Interlocked.Exchange(ref _handle, IntPtr.Zero);
-        if (h != IntPtr.Zero) trm_pg_free(h);
-    }
+    public void Dispose() => _handle.Dispose();
 }

@@ -2,7 +2,11 @@ using System.Runtime.InteropServices;
 
 namespace Trm.Torch.Native;
 
-/// <summary>P/Invoke declarations of the trm_native shim (see native/src). Handles are raw at::Tensor pointers.</summary>
+/// <summary>
+/// P/Invoke declarations of the trm_native shim, one per export of native/include/trm_native.h (NativeAbiTests checks that
+/// the two sets are equal). Tensors cross as <see cref="TensorHandle"/> (or raw pointers in arrays); other native objects as
+/// their SafeHandles.
+/// </summary>
 internal static unsafe partial class NativeMethods
 {
     internal const string Lib = "trm_native";
@@ -13,6 +17,9 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Lib)] internal static partial IntPtr trm_last_error();
     [LibraryImport(Lib)] internal static partial void trm_clear_error();
     [LibraryImport(Lib)] internal static partial void trm_free(IntPtr p);
+
+    // op codes (native/include/trm_ops.def)
+    [LibraryImport(Lib)] internal static partial IntPtr trm_op_name(int family, int code);
 
     // lifetime and metadata
     [LibraryImport(Lib)] internal static partial void trm_tensor_free(IntPtr t);
@@ -77,6 +84,7 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Lib)] internal static partial IntPtr trm_var(TensorHandle t, long* dims, int ndims, int unbiased, int keepdim);
     [LibraryImport(Lib)] internal static partial IntPtr trm_norm(TensorHandle t, double p, long* dims, int ndims, int keepdim);
     [LibraryImport(Lib)] internal static partial int trm_max_dim(TensorHandle t, int op, long dim, int keepdim, IntPtr* values, IntPtr* indices);
+    [LibraryImport(Lib)] internal static partial IntPtr trm_atan2(TensorHandle y, TensorHandle x);
     [LibraryImport(Lib)] internal static partial IntPtr trm_matmul(TensorHandle a, TensorHandle b);
     [LibraryImport(Lib)] internal static partial IntPtr trm_bmm(TensorHandle a, TensorHandle b);
     [LibraryImport(Lib)] internal static partial IntPtr trm_outer(TensorHandle a, TensorHandle b);
@@ -114,24 +122,26 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Lib)] internal static partial int trm_detach_(TensorHandle t);
     [LibraryImport(Lib)] internal static partial int trm_set_grad_enabled(int on);
     [LibraryImport(Lib)] internal static partial int trm_is_grad_enabled();
-    [LibraryImport(Lib)] internal static partial IntPtr trm_inference_mode_enter();
+    [LibraryImport(Lib)] internal static partial InferenceModeGuardHandle trm_inference_mode_enter();
     [LibraryImport(Lib)] internal static partial void trm_inference_mode_exit(IntPtr guard);
     [LibraryImport(Lib)] internal static partial int trm_is_inference_mode();
     [LibraryImport(Lib)] internal static partial int trm_autograd_grad(TensorHandle output, IntPtr gradOutput, IntPtr* inputs, int n, int retainGraph, int createGraph, IntPtr* outGrads);
 
     // optim
     [LibraryImport(Lib)] internal static partial int trm_adamw_step(IntPtr* parameters, IntPtr* expAvg, IntPtr* expAvgSq, long* steps, int n, double lr, double beta1, double beta2, double eps, double weightDecay, int mode);
-    [LibraryImport(Lib)] internal static partial int trm_sgd_step(IntPtr* parameters, IntPtr* momentumBuf, int n, double lr, double momentum, double weightDecay, int nesterov);
+    [LibraryImport(Lib)] internal static partial int trm_adam_atan2_step(IntPtr* parameters, IntPtr* expAvg, IntPtr* expAvgSq, long* steps, int n, double lr, double beta1, double beta2, double weightDecay);
+    [LibraryImport(Lib)] internal static partial int trm_sparse_sign_sgd_step(TensorHandle weights, TensorHandle localGrad, TensorHandle localIds, double lr, double weightDecay);
+    [LibraryImport(Lib)] internal static partial int trm_sgd_step(IntPtr* parameters, IntPtr* momentumBuf, long* steps, int n, double lr, double momentum, double weightDecay, int nesterov);
     [LibraryImport(Lib)] internal static partial int trm_clip_grad_norm(IntPtr* parameters, int n, double maxNorm, double* totalNorm);
     [LibraryImport(Lib)] internal static partial int trm_foreach_lerp_(IntPtr* dst, IntPtr* src, int n, double weight);
     [LibraryImport(Lib)] internal static partial int trm_foreach_copy_(IntPtr* dst, IntPtr* src, int n);
 
     // generators and global settings
-    [LibraryImport(Lib)] internal static partial IntPtr trm_generator_new(long seed);
+    [LibraryImport(Lib)] internal static partial GeneratorHandle trm_generator_new(long seed);
     [LibraryImport(Lib)] internal static partial void trm_generator_free(IntPtr g);
-    [LibraryImport(Lib)] internal static partial IntPtr trm_generator_get_state(IntPtr g);
-    [LibraryImport(Lib)] internal static partial int trm_generator_set_state(IntPtr g, TensorHandle state);
-    [LibraryImport(Lib)] internal static partial int trm_generator_seed(IntPtr g, long* seed);
+    [LibraryImport(Lib)] internal static partial IntPtr trm_generator_get_state(GeneratorHandle g);
+    [LibraryImport(Lib)] internal static partial int trm_generator_set_state(GeneratorHandle g, TensorHandle state);
+    [LibraryImport(Lib)] internal static partial int trm_generator_seed(GeneratorHandle g, long* seed);
     [LibraryImport(Lib)] internal static partial int trm_manual_seed(long seed);
     [LibraryImport(Lib)] internal static partial int trm_set_num_threads(int n);
     [LibraryImport(Lib)] internal static partial int trm_get_num_threads();
@@ -149,11 +159,11 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Lib)] internal static partial int trm_cuda_reset_peak(int device);
     [LibraryImport(Lib)] internal static partial int trm_autocast_enter(int dtype, int* prevEnabled, int* prevDtype);
     [LibraryImport(Lib)] internal static partial int trm_autocast_exit(int prevEnabled, int prevDtype);
-    [LibraryImport(Lib)] internal static partial IntPtr trm_cuda_graph_new();
+    [LibraryImport(Lib)] internal static partial CudaGraphHandle trm_cuda_graph_new();
     [LibraryImport(Lib)] internal static partial void trm_cuda_graph_free(IntPtr g);
-    [LibraryImport(Lib)] internal static partial int trm_cuda_graph_capture_begin(IntPtr g);
-    [LibraryImport(Lib)] internal static partial int trm_cuda_graph_capture_end(IntPtr g);
-    [LibraryImport(Lib)] internal static partial int trm_cuda_graph_replay(IntPtr g);
+    [LibraryImport(Lib)] internal static partial int trm_cuda_graph_capture_begin(CudaGraphHandle g);
+    [LibraryImport(Lib)] internal static partial int trm_cuda_graph_capture_end(CudaGraphHandle g);
+    [LibraryImport(Lib)] internal static partial int trm_cuda_graph_replay(CudaGraphHandle g);
 
     /// <summary>Throws the pending native error as a <see cref="TorchException"/>.</summary>
     internal static TorchException TakeError(string op)

@@ -1,17 +1,15 @@
-using System.Runtime.InteropServices;
-
 namespace Trm.Torch.Native;
 
 /// <summary>Owns one native at::Tensor handle; frees it on dispose or finalization.</summary>
-internal sealed class TensorHandle : SafeHandle
+internal sealed class TensorHandle : NativeHandle
 {
     private static long s_live;
 
-    public TensorHandle() : base(IntPtr.Zero, ownsHandle: true)
+    public TensorHandle()
     {
     }
 
-    internal TensorHandle(IntPtr handle) : base(IntPtr.Zero, ownsHandle: true)
+    internal TensorHandle(IntPtr handle)
     {
         SetHandle(handle);
         Interlocked.Increment(ref s_live);
@@ -19,8 +17,6 @@ internal sealed class TensorHandle : SafeHandle
 
     /// <summary>Number of native tensor handles not yet released.</summary>
     internal static long Live => Interlocked.Read(ref s_live);
-
-    public override bool IsInvalid => handle == IntPtr.Zero;
 
     protected override bool ReleaseHandle()
     {

@@ -1,6 +1,6 @@
 namespace Trm.Torch.Optim;
 
-/// <summary>A learning-rate schedule: the rate to use at a (0-based) optimizer step.</summary>
+/// <summary>A learning-rate schedule: the rate to use at an optimizer step (see <see cref="WarmupCosineSchedule"/>).</summary>
 public interface ILrSchedule
 {
     /// <summary>The learning rate at <paramref name="step"/>.</summary>

@@ -4,8 +4,9 @@ using static Trm.Torch.Native.NativeMethods;
 namespace Trm.Torch.Optim;
 
 /// <summary>
-/// Base of optimizers: parameter groups, per-parameter state tensors, state dicts. Each <see cref="Step"/> makes one native
-/// call per group. Not thread-safe.
+/// Base of the dense optimizers (<see cref="AdamW"/>, <see cref="AdamAtan2"/>, <see cref="Sgd"/>): parameter groups,
+/// per-parameter state tensors and step counts (a parameter's count advances only on steps where it has a gradient, as in
+/// PyTorch), state dicts that resume exactly. Each <see cref="Step"/> makes one native call per group. Not thread-safe.
 /// </summary>
 public abstract unsafe class Optimizer : IDisposable
 {
@@ -17,7 +18,13 @@ public abstract unsafe class Optimizer : IDisposable
     private bool _disposed;
 
     /// <summary>Creates the optimizer with named per-parameter state tensors (e.g. "exp_avg").</summary>
-    protected Optimizer(IEnumerable<ParamGroup> groups, double lr, double weightDecay, params string[] stateNames)
+    /// <param name="groups">Parameter groups; their unset hyper-parameters take the defaults below.</param>
+    /// <param name="lr">Default learning rate.</param>
+    /// <param name="weightDecay">Default weight decay.</param>
+    /// <param name="beta1">Default first-moment decay (Adam family; 0 for others).</param>
+    /// <param name="beta2">Default second-moment decay (Adam family; 0 for others).</param>
+    /// <param name="stateNames">Names of the state tensors kept per parameter, shaped like it.</param>
+    private protected Optimizer(IEnumerable<ParamGroup> groups, double lr, double weightDecay, double beta1, double beta2, params string[] stateNames)
     {
         ArgumentNullException.ThrowIfNull(groups);
         if (lr < 0) throw new ArgumentOutOfRangeException(nameof(lr), lr, "learning rate must be >= 0");
@@ -26,7 +33,7 @@ public abstract unsafe class Optimizer : IDisposable
         var seen = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
         foreach (var g in _groups)
         {
-            g.ApplyDefaults(lr, weightDecay);
+            g.ApplyDefaults(lr, weightDecay, beta1, beta2);
             foreach (var p in g.Parameters)
                 if (!seen.Add(p)) throw new ArgumentException("a parameter appears in more than one group (or twice in one)", nameof(groups));
         }
@@ -49,6 +56,8 @@ public abstract unsafe class Optimizer : IDisposable
             IntPtr[][] s = _state[g].Select(list => Handles.Of(list!)).ToArray();
             fixed (long* steps = _steps[g])
                 StepGroup(_groups[g], p, s, steps);
+            GC.KeepAlive(_groups[g]);
+            GC.KeepAlive(_state[g]);
         }
     }
 
@@ -106,6 +115,8 @@ public abstract unsafe class Optimizer : IDisposable
             scalars[$"group.{g}.lr"] = _groups[g].Lr;
             scalars[$"group.{g}.initial_lr"] = _groups[g].InitialLr;
             scalars[$"group.{g}.weight_decay"] = _groups[g].WeightDecay;
+            scalars[$"group.{g}.beta1"] = _groups[g].Beta1;
+            scalars[$"group.{g}.beta2"] = _groups[g].Beta2;
             for (int i = 0; i < _groups[g].Parameters.Count; i++)
             {
                 scalars[$"state.{g}.{i}.step"] = _steps[g][i];
@@ -117,16 +128,26 @@ public abstract unsafe class Optimizer : IDisposable
     }
 
     /// <summary>Restores a state produced by <see cref="StateDict"/> of an optimizer over the same groups (values are copied in).</summary>
-    /// <exception cref="ArgumentException">A key is missing or a tensor's shape differs (the message names it).</exception>
+    /// <exception cref="ArgumentException">A key is missing, a tensor's shape differs or the state has more groups or parameters (the message names it).</exception>
     public void LoadStateDict(OptimizerState state)
     {
         ArgumentNullException.ThrowIfNull(state);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (state.Scalars.ContainsKey($"group.{_groups.Length}.lr"))
+            throw new ArgumentException($"optimizer state has more than {_groups.Length} parameter group(s)", nameof(state));
+        for (int g = 0; g < _groups.Length; g++)
+        {
+            if (state.Scalars.ContainsKey($"state.{g}.{_groups[g].Parameters.Count}.step"))
+                throw new ArgumentException($"optimizer state has more than {_groups[g].Parameters.Count} parameter(s) in group {g}", nameof(state));
+        }
         for (int g = 0; g < _groups.Length; g++)
         {
             EnsureState(g);
             _groups[g].Lr = Scalar(state, $"group.{g}.lr");
             _groups[g].InitialLr = state.Scalars.TryGetValue($"group.{g}.initial_lr", out double init) ? init : _groups[g].Lr;
             _groups[g].WeightDecay = Scalar(state, $"group.{g}.weight_decay");
+            if (state.Scalars.TryGetValue($"group.{g}.beta1", out double beta1)) _groups[g].Beta1 = beta1;
+            if (state.Scalars.TryGetValue($"group.{g}.beta2", out double beta2)) _groups[g].Beta2 = beta2;
             for (int i = 0; i < _groups[g].Parameters.Count; i++)
             {
                 _steps[g][i] = (long)Scalar(state, $"state.{g}.{i}.step");

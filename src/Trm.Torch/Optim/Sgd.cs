@@ -7,7 +7,7 @@ public sealed unsafe class Sgd : Optimizer
 {
     /// <summary>Creates SGD over parameter groups.</summary>
     public Sgd(IEnumerable<ParamGroup> groups, double lr, double momentum = 0, double weightDecay = 0, bool nesterov = false)
-        : base(groups, lr, weightDecay, momentum != 0 ? ["momentum_buffer"] : [])
+        : base(groups, lr, weightDecay, 0, 0, momentum != 0 ? ["momentum_buffer"] : [])
     {
         if (nesterov && momentum <= 0) throw new ArgumentException("Nesterov momentum needs momentum > 0", nameof(nesterov));
         Momentum = momentum;
@@ -30,8 +30,6 @@ public sealed unsafe class Sgd : Optimizer
     {
         fixed (IntPtr* p = parameters)
         fixed (IntPtr* b = state.Length > 0 ? state[0] : null)
-            Check(trm_sgd_step(p, b, parameters.Length, group.Lr, Momentum, group.WeightDecay, Nesterov ? 1 : 0), "sgd.step");
-        for (int i = 0; i < parameters.Length; i++) steps[i]++;
-        GC.KeepAlive(group);
+            Check(trm_sgd_step(p, b, steps, parameters.Length, group.Lr, Momentum, group.WeightDecay, Nesterov ? 1 : 0), "sgd.step");
     }
 }

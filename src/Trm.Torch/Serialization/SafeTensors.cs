@@ -125,7 +125,9 @@ public static class SafeTensors
 
     /// <summary>
     /// Reads every tensor of a safetensors file (optionally moving them to <paramref name="device"/>). Dispose the result to free
-    /// the tensors, or take ownership of some with <see cref="SafeTensorsFile.Take"/>.
+    /// the tensors, or take ownership of some with <see cref="SafeTensorsFile.Take"/>. The whole header is validated before any
+    /// tensor is allocated: its length against the file, unique names, known dtypes, shapes whose byte size fits 64 bits and
+    /// equals the data range, and ranges that lie inside the data section without overlapping.
     /// </summary>
     /// <exception cref="InvalidDataException">The file is malformed (the message names the file and the tensor).</exception>
     public static unsafe SafeTensorsFile Load(string path, Device? device = null)
@@ -140,51 +142,19 @@ public static class SafeTensors
         byte* basePtr = null;
         view.SafeMemoryMappedViewHandle.AcquirePointer(ref basePtr);
         var tensors = new Dictionary<string, Tensor>();
-        var meta = new Dictionary<string, string>();
         try
         {
             basePtr += view.PointerOffset;
             ulong headerLen = BinaryPrimitives.ReadUInt64LittleEndian(new ReadOnlySpan<byte>(basePtr, 8));
-            if (headerLen > (ulong)Math.Min(MaxHeaderBytes, fileLength - 8))
-                throw Bad(path, $"header length {headerLen} exceeds the file ({fileLength} bytes)");
-            var headerSpan = new ReadOnlySpan<byte>(basePtr + 8, (int)headerLen);
+            CheckHeaderLength(path, headerLen, fileLength);
+            var header = ParseHeader(path, new ReadOnlySpan<byte>(basePtr + 8, (int)headerLen).ToArray(), fileLength - 8 - (long)headerLen);
             long dataStart = 8 + (long)headerLen;
-            long dataLength = fileLength - dataStart;
-            JsonDocument doc;
-            try
+            foreach (var e in header.Entries)
             {
-                doc = JsonDocument.Parse(headerSpan.ToArray());
+                var bytes = new ReadOnlySpan<byte>(basePtr + dataStart + e.Begin, checked((int)(e.End - e.Begin)));
+                tensors[e.Name] = Tensors.FromBytes(bytes, e.DType, e.Shape, device).DetachFromDisposeScope();
             }
-            catch (JsonException e)
-            {
-                throw Bad(path, $"header is not valid JSON ({e.Message})");
-            }
-            using (doc)
-            {
-                if (doc.RootElement.ValueKind != JsonValueKind.Object) throw Bad(path, "header is not a JSON object");
-                foreach (JsonProperty prop in doc.RootElement.EnumerateObject())
-                {
-                    if (prop.Name == MetadataKey)
-                    {
-                        if (prop.Value.ValueKind != JsonValueKind.Object) throw Bad(path, "__metadata__ is not an object");
-                        foreach (JsonProperty m in prop.Value.EnumerateObject())
-                        {
-                            if (m.Value.ValueKind != JsonValueKind.String) throw Bad(path, $"__metadata__ value '{m.Name}' is not a string");
-                            meta[m.Name] = m.Value.GetString()!;
-                        }
-                        continue;
-                    }
-                    var (dtype, shape, begin, end) = ParseEntry(path, prop);
-                    long numel = 1;
-                    foreach (long d in shape) numel *= d;
-                    if (end - begin != numel * dtype.ElementSize())
-                        throw Bad(path, $"tensor '{prop.Name}': data_offsets [{begin}, {end}] hold {end - begin} bytes but {dtype} [{string.Join(", ", shape)}] needs {numel * dtype.ElementSize()}");
-                    if (end > dataLength)
-                        throw Bad(path, $"tensor '{prop.Name}': data_offsets end {end} is past the data section ({dataLength} bytes)");
-                    var bytes = new ReadOnlySpan<byte>(basePtr + dataStart + begin, checked((int)(end - begin)));
-                    tensors[prop.Name] = Tensors.FromBytes(bytes, dtype, shape, device).DetachFromDisposeScope();
-                }
-            }
+            return new SafeTensorsFile(tensors, header.Metadata);
         }
         catch
         {
@@ -195,7 +165,85 @@ public static class SafeTensors
         {
             view.SafeMemoryMappedViewHandle.ReleasePointer();
         }
-        return new SafeTensorsFile(tensors, meta);
+    }
+
+    private sealed record Entry(string Name, DType DType, long[] Shape, long Begin, long End);
+
+    private sealed record Header(List<Entry> Entries, Dictionary<string, string> Metadata);
+
+    private static void CheckHeaderLength(string path, ulong headerLen, long fileLength)
+    {
+        if (headerLen < 2) throw Bad(path, $"header length {headerLen} is too small for a JSON object");
+        if (headerLen > MaxHeaderBytes) throw Bad(path, $"header length {headerLen} exceeds the {MaxHeaderBytes}-byte limit");
+        if (headerLen > (ulong)(fileLength - 8)) throw Bad(path, $"header length {headerLen} exceeds the file ({fileLength} bytes)");
+    }
+
+    /// <summary>Parses and validates the whole header (names, dtypes, shapes, ranges) against a data section of <paramref name="dataLength"/> bytes.</summary>
+    private static Header ParseHeader(string path, byte[] json, long dataLength)
+    {
+        // JsonDocument does not check the UTF-8 of strings until they are read (found by fuzzing: InvalidOperationException).
+        if (!System.Text.Unicode.Utf8.IsValid(json)) throw Bad(path, "header is not valid UTF-8");
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(json);
+        }
+        catch (JsonException e)
+        {
+            throw Bad(path, $"header is not valid JSON ({e.Message})");
+        }
+        using (doc)
+        {
+            if (doc.RootElement.ValueKind != JsonValueKind.Object) throw Bad(path, "header is not a JSON object");
+            var entries = new List<Entry>();
+            var meta = new Dictionary<string, string>();
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            foreach (JsonProperty prop in doc.RootElement.EnumerateObject())
+            {
+                if (!names.Add(prop.Name)) throw Bad(path, $"tensor '{prop.Name}' appears twice in the header");
+                if (prop.Name == MetadataKey)
+                {
+                    ReadMetadataObject(path, prop.Value, meta);
+                    continue;
+                }
+                var (dtype, shape, begin, end) = ParseEntry(path, prop);
+                long numel = 1, bytes;
+                try
+                {
+                    foreach (long d in shape) numel = checked(numel * d);
+                    bytes = checked(numel * dtype.ElementSize());
+                }
+                catch (OverflowException)
+                {
+                    throw Bad(path, $"tensor '{prop.Name}': shape [{string.Join(", ", shape)}] of {dtype} has more bytes than a 64-bit size");
+                }
+                if (end - begin != bytes)
+                    throw Bad(path, $"tensor '{prop.Name}': data_offsets [{begin}, {end}] hold {end - begin} bytes but {dtype} [{string.Join(", ", shape)}] needs {bytes}");
+                if (end > dataLength)
+                    throw Bad(path, $"tensor '{prop.Name}': data_offsets end {end} is past the data section ({dataLength} bytes)");
+                if (bytes > int.MaxValue)
+                    throw Bad(path, $"tensor '{prop.Name}': {bytes} bytes; tensors over 2 GiB are not supported by this reader");
+                entries.Add(new Entry(prop.Name, dtype, shape, begin, end));
+            }
+            Entry? previous = null;
+            foreach (var e in entries.Where(e => e.End > e.Begin).OrderBy(e => e.Begin))
+            {
+                if (previous is not null && e.Begin < previous.End)
+                    throw Bad(path, $"tensors '{previous.Name}' [{previous.Begin}, {previous.End}) and '{e.Name}' [{e.Begin}, {e.End}) share bytes");
+                previous = e;
+            }
+            return new Header(entries, meta);
+        }
+    }
+
+    private static void ReadMetadataObject(string path, JsonElement value, Dictionary<string, string> meta)
+    {
+        if (value.ValueKind != JsonValueKind.Object) throw Bad(path, "__metadata__ is not an object");
+        foreach (JsonProperty m in value.EnumerateObject())
+        {
+            if (m.Value.ValueKind != JsonValueKind.String) throw Bad(path, $"__metadata__ value '{m.Name}' is not a string");
+            if (!meta.TryAdd(m.Name, m.Value.GetString()!)) throw Bad(path, $"__metadata__ key '{m.Name}' appears twice");
+        }
     }
 
     private static (DType, long[], long, long) ParseEntry(string path, JsonProperty prop)
@@ -223,20 +271,19 @@ public static class SafeTensors
 
     private static InvalidDataException Bad(string path, string what) => new($"{path}: invalid safetensors file: {what}");
 
-    /// <summary>Reads only the string metadata of a safetensors file.</summary>
+    /// <summary>Reads only the string metadata of a safetensors file (the header is validated as by <see cref="Load"/>).</summary>
+    /// <exception cref="InvalidDataException">The file is malformed (the message names the file).</exception>
     public static IReadOnlyDictionary<string, string> ReadMetadata(string path)
     {
+        ArgumentException.ThrowIfNullOrEmpty(path);
         using var fs = File.OpenRead(path);
+        if (fs.Length < 8) throw Bad(path, $"file is {fs.Length} bytes, shorter than the 8-byte header length");
         Span<byte> len = stackalloc byte[8];
         fs.ReadExactly(len);
         ulong n = BinaryPrimitives.ReadUInt64LittleEndian(len);
-        if (n > (ulong)Math.Min(MaxHeaderBytes, fs.Length - 8)) throw Bad(path, $"header length {n} exceeds the file");
+        CheckHeaderLength(path, n, fs.Length);
         var buf = new byte[n];
         fs.ReadExactly(buf);
-        using var doc = JsonDocument.Parse(buf);
-        var meta = new Dictionary<string, string>();
-        if (doc.RootElement.TryGetProperty(MetadataKey, out JsonElement m))
-            foreach (JsonProperty p in m.EnumerateObject()) meta[p.Name] = p.Value.GetString() ?? string.Empty;
-        return meta;
+        return ParseHeader(path, buf, fs.Length - 8 - (long)n).Metadata;
     }
 }

@@ -67,7 +67,15 @@ public sealed class ExponentialMovingAverage : IDisposable
         using var noGrad = Engine.NoGrad();
         foreach (var (name, _, target) in _entries)
         {
-            MomentOptimizer.CopyChecked(shadow, name, target);
+            if (!shadow.TryGetValue(name, out var source))
+            {
+                throw new InvalidDataException($"state tensor '{name}' is missing");
+            }
+            if (!source.Shape.SequenceEqual(target.Shape))
+            {
+                throw new InvalidDataException($"state tensor '{name}' has shape [{string.Join(", ", source.Shape)}], expected [{string.Join(", ", target.Shape)}]");
+            }
+            target.CopyFrom_(source);
         }
     }
 

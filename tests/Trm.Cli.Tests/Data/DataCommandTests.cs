@@ -33,7 +33,7 @@ public class DataCommandTests
         var result = CliRunner.Run("data", "list");
         Assert.That(result.ExitCode, Is.EqualTo(0));
         Assert.That(result.Output, Does.Contain("alpaca ").And.Contain("dolly ").And.Contain("oasst1 "));
-        Assert.That(result.Output, Does.Contain("https://huggingface.co/datasets/databricks/databricks-dolly-15k/resolve/main/databricks-dolly-15k.jsonl"));
+        Assert.That(result.Output, Does.Contain("https://huggingface.co/datasets/databricks/databricks-dolly-15k/resolve/bdd27f4d94b9c1f951818a7da7fd7aeea5dbff1a/databricks-dolly-15k.jsonl"));
         Assert.That(CliRunner.Run("data", "download", "--list").Output, Is.EqualTo(result.Output));
     }
 

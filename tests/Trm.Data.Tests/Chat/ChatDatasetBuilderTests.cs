@@ -65,7 +65,7 @@ public class ChatDatasetBuilderTests
     {
         using var dir = new ScratchDirectory();
         var input = Gsm8kAlpaca(dir);
-        async Task<(long Train, long Val, string TrainBytes)> Build(string name, ulong seed)
+        async Task<(long Train, long Val, string TrainBytes)> Build(string name, long seed)
         {
             var result = await new ChatDatasetBuilder().FromFile(input).WithSubsample(50, seed).WithTrainSplit(0.8).BuildAsync(dir.File(name));
             return (result.Info.Counts.TrainExamples, result.Info.Counts.ValExamples, Convert.ToHexString(File.ReadAllBytes(Path.Combine(result.Directory, "train.tokens.bin"))));
@@ -174,7 +174,7 @@ public class ChatDatasetBuilderTests
         Assert.That(skipped.Info.Counts.TrainExamples, Is.EqualTo(2), "a trailing user turn is dropped, the rest is kept");
 
         var error = Assert.ThrowsAsync<TrmDataException>(() => new ChatDatasetBuilder().FromFile(input).WithTrainSplit(1.0).Force().BuildAsync(dir.File("out2")));
-        Assert.That(error!.Message, Is.EqualTo($"{input}: field 'turns': cannot render conversation s.json:2: Message 0 is an assistant message at the start; expected a user message."));
+        Assert.That(error!.Message, Is.EqualTo($"{input}: field 'turns': cannot render conversation s.json#2: Message 0 is an assistant message at the start; expected a user message."));
     }
 
     [Test]

@@ -21,7 +21,7 @@ public class ChatFileReaderTests
         Assert.That(conversations[1].Turns[0].Text, Is.EqualTo("Translate to French.\n\nGood morning"));
         Assert.That(conversations[2].Turns[0].Text, Is.EqualTo("Say \"hi\" in Japanese こ."));
         Assert.That(conversations[2].Turns[1].Text, Is.EqualTo("こんにちは"));
-        Assert.That(conversations[1].SourceId, Is.EqualTo("alpaca.json:2"));
+        Assert.That(conversations[1].SourceId, Is.EqualTo("alpaca.json#2"));
     }
 
     [Test]
@@ -43,7 +43,7 @@ public class ChatFileReaderTests
         Assert.That(conversations[0].SourceId, Is.EqualTo("conv-1"));
         Assert.That(conversations[0].Turns.Select(t => t.Role), Is.EqualTo(new[] { ChatRole.System, ChatRole.User, ChatRole.Assistant, ChatRole.User, ChatRole.Assistant }));
         Assert.That(conversations[0].Turns[4].Text, Is.EqualTo("6"));
-        Assert.That(conversations[1].SourceId, Is.EqualTo("sharegpt.json:2"));
+        Assert.That(conversations[1].SourceId, Is.EqualTo("sharegpt.json#2"));
     }
 
     [Test]
@@ -96,7 +96,7 @@ public class ChatFileReaderTests
         Assert.That(conversations, Has.Count.EqualTo(401));
         Assert.That(conversations[399].Turns[0].Text, Is.EqualTo("Task 399\n\n" + new string('x', 1197)));
         Assert.That(conversations[400].Turns[0].Text, Has.Length.EqualTo(3 + 2 + 200_000));
-        Assert.That(conversations[400].SourceId, Is.EqualTo("big.json:401"));
+        Assert.That(conversations[400].SourceId, Is.EqualTo("big.json#401"));
     }
 
     [Test]

@@ -15,20 +15,20 @@ public class MalformedRecordTests
         new object[] { "a.jsonl", """{"instruction": "a", "input": ""}""", ChatFormat.Alpaca, "{file}:1: field 'output': is missing" },
         new object[] { "a.jsonl", Good + "\n" + """{"instruction": "a", "output": 3}""", ChatFormat.Alpaca, "{file}:2: field 'output': must be a string, found number" },
         new object[] { "a.jsonl", """{"instruction": "  ", "output": "b"}""", ChatFormat.Alpaca, "{file}:1: field 'instruction': is empty" },
-        new object[] { "a.json", "[" + Good + ", 1]", ChatFormat.Alpaca, "{file}:2: must be an object, found number" },
-        new object[] { "a.json", "[" + Good + ", {\"instr", ChatFormat.Alpaca, "{file}:2: unexpected end of file inside the JSON list" },
+        new object[] { "a.json", "[" + Good + ", 1]", ChatFormat.Alpaca, "{file}:1: record 2: must be an object, found number" },
+        new object[] { "a.json", "[" + Good + ", {\"instr", ChatFormat.Alpaca, "{file}:1: record 2: unexpected end of file inside the JSON list" },
         new object[] { "a.json", """{"instruction": "a"}""", ChatFormat.Alpaca, "{file}:1: field 'output': is missing" },
         new object[] { "a.jsonl", Good + "\n\n" + """{"instruction": "a", "input": 7, "output": "b"}""", ChatFormat.Alpaca, "{file}:3: field 'input': must be a string, found number" },
         new object[] { "d.jsonl", """{"instruction": "a", "context": "", "response": null}""", ChatFormat.Dolly, "{file}:1: field 'response': is missing" },
         new object[] { "d.jsonl", """{"instruction": "a", "context": 5, "response": "b"}""", ChatFormat.Dolly, "{file}:1: field 'context': must be a string, found number" },
         new object[] { "d.jsonl", """{"instruction": "a", "response": "b", "category": ["x"]}""", ChatFormat.Dolly, "{file}:1: field 'category': must be a string, found list" },
-        new object[] { "s.json", """[{"id": "x"}]""", ChatFormat.ShareGpt, "{file}:1: field 'conversations': is missing" },
-        new object[] { "s.json", """[{"conversations": {"from": "human"}}]""", ChatFormat.ShareGpt, "{file}:1: field 'conversations': must be a list, found object" },
-        new object[] { "s.json", """[{"conversations": []}]""", ChatFormat.ShareGpt, "{file}:1: field 'conversations': has no turns" },
-        new object[] { "s.json", """[{"conversations": [{"from": "human", "value": "a"}, {"from": "robot", "value": "b"}]}]""", ChatFormat.ShareGpt, "{file}:1: field 'conversations[1].from': unknown role 'robot'" },
-        new object[] { "s.json", """[{"conversations": ["hello"]}]""", ChatFormat.ShareGpt, "{file}:1: field 'conversations[0]': must be an object, found string" },
-        new object[] { "s.json", """[{"conversations": [{"from": "human", "value": "a"}, {"from": "gpt"}]}]""", ChatFormat.ShareGpt, "{file}:1: field 'conversations[1].value': is missing" },
-        new object[] { "s.json", """[{"conversations": [{"from": "human", "value": "a"}]}]""", ChatFormat.ShareGpt, "{file}:1: field 'conversations': has no assistant turn" },
+        new object[] { "s.json", """[{"id": "x"}]""", ChatFormat.ShareGpt, "{file}:1: record 1: field 'conversations': is missing" },
+        new object[] { "s.json", """[{"conversations": {"from": "human"}}]""", ChatFormat.ShareGpt, "{file}:1: record 1: field 'conversations': must be a list, found object" },
+        new object[] { "s.json", """[{"conversations": []}]""", ChatFormat.ShareGpt, "{file}:1: record 1: field 'conversations': has no turns" },
+        new object[] { "s.json", """[{"conversations": [{"from": "human", "value": "a"}, {"from": "robot", "value": "b"}]}]""", ChatFormat.ShareGpt, "{file}:1: record 1: field 'conversations[1].from': unknown role 'robot'" },
+        new object[] { "s.json", """[{"conversations": ["hello"]}]""", ChatFormat.ShareGpt, "{file}:1: record 1: field 'conversations[0]': must be an object, found string" },
+        new object[] { "s.json", """[{"conversations": [{"from": "human", "value": "a"}, {"from": "gpt"}]}]""", ChatFormat.ShareGpt, "{file}:1: record 1: field 'conversations[1].value': is missing" },
+        new object[] { "s.json", """[{"conversations": [{"from": "human", "value": "a"}]}]""", ChatFormat.ShareGpt, "{file}:1: record 1: field 'conversations': has no assistant turn" },
         new object[] { "m.jsonl", """{"messages": [{"role": "user", "content": true}]}""", ChatFormat.OpenAssistant, "{file}:1: field 'messages[0].content': must be a string, found boolean" },
         new object[] { "o.jsonl", Flat + "\n" + """{"message_id": "b", "parent_id": "a", "role": "assistant", "text": "x", "rank": "x"}""", ChatFormat.Oasst, "{file}:2: field 'rank': must be an integer, found string \"x\"" },
         new object[] { "o.jsonl", Flat + "\n" + """{"message_id": "b", "parent_id": "zz", "role": "assistant", "text": "x"}""", ChatFormat.Oasst, "{file}:2: field 'parent_id': parent message 'zz' is not in the file" },
@@ -71,7 +71,22 @@ public class MalformedRecordTests
         using var dir = new ScratchDirectory();
         var path = dir.Write("a.json", "[" + Good + ", " + Good + " " + Good + "]");
         var error = Assert.Throws<TrmDataException>(() => new ChatFileReader(path, new ChatReaderOptions { Format = ChatFormat.Alpaca }).Read().ToList());
-        Assert.That(error!.Message, Does.StartWith($"{path}:3: invalid JSON in list element: "));
+        Assert.That(error!.Message, Does.StartWith($"{path}:1: record 3: invalid JSON in list element: "));
+        Assert.That((error.Line, error.Record), Is.EqualTo(((long?)1, (long?)3)));
+    }
+
+    [Test]
+    public void ErrorsInAPrettyPrintedListNameTheLineWhereTheRecordStarts()
+    {
+        using var dir = new ScratchDirectory();
+        // record 1 on lines 2-6, record 2 starts on line 7 and its bad field is on line 9
+        var path = dir.Write("pretty.json", "[\n  {\n    \"instruction\": \"a\",\n    \"input\": \"\",\n    \"output\": \"b\"\n  },\n  {\n    \"instruction\": \"c\",\n    \"output\": 7\n  }\n]\n");
+        var error = Assert.Throws<TrmDataException>(() => new ChatFileReader(path, new ChatReaderOptions { Format = ChatFormat.Alpaca }).Read().ToList());
+        Assert.That(error!.Message, Is.EqualTo($"{path}:7: record 2: field 'output': must be a string, found number"));
+
+        var syntax = dir.Write("syntax.json", "[\n  {\"instruction\": \"a\", \"output\": \"b\"},\n\n  {\"instruction\": \"c\",\n   \"output\" \"d\"}\n]\n");
+        error = Assert.Throws<TrmDataException>(() => new ChatFileReader(syntax, new ChatReaderOptions { Format = ChatFormat.Alpaca }).Read().ToList());
+        Assert.That(error!.Message, Does.StartWith($"{syntax}:5: record 2: invalid JSON in list element: "));
     }
 
     [Test]

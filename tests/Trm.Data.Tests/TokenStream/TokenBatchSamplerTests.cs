@@ -141,7 +141,7 @@ public class TokenBatchSamplerTests
     public void SameSeedSameBatchesOtherSeedOtherBatches()
     {
         using var a = Stream("a.bin", 1000);
-        long[] Offsets(ulong seed)
+        long[] Offsets(long seed)
         {
             var sampler = new TokenBatchSampler([a], new TokenSamplerOptions { BatchSize = 8, BlockSize = 4, Seed = seed });
             return sampler.Next().Offsets;

@@ -22,14 +22,14 @@ public sealed class ArcDatasetBuilder
 {
     private const int RetriesPerAugmentation = 5;
     private readonly List<(ArcTask Task, bool Evaluation)> _tasks = [];
-    private int _seed = 42;
+    private long _seed = 42;
     private int _augmentations = 1000;
     private bool _translate = true;
     private int _identifierStart = 1;
     private ILogger _logger = NullLogger.Instance;
 
     /// <summary>Seed of shuffles, augmentations and translations (default 42, as the reference).</summary>
-    public ArcDatasetBuilder WithSeed(int seed)
+    public ArcDatasetBuilder WithSeed(long seed)
     {
         _seed = seed;
         return this;
@@ -79,6 +79,13 @@ public sealed class ArcDatasetBuilder
         _logger = logger ?? NullLogger.Instance;
         return this;
     }
+
+    /// <summary>Runs <see cref="Build"/> on a worker thread (the SDK's rule: every dataset builder offers <c>Build</c> and <c>BuildAsync</c> with the same result).</summary>
+    /// <param name="outputDirectory">The dataset folder to write.</param>
+    /// <param name="progress">Receives progress reports.</param>
+    /// <param name="cancellationToken">Stops the build; the previous dataset, if any, is left as it was.</param>
+    public Task<PuzzleBuildResult> BuildAsync(string outputDirectory, IProgress<PuzzleBuildProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        Task.Run(() => Build(outputDirectory, progress, cancellationToken), cancellationToken);
 
     /// <summary>Builds the dataset into <paramref name="outputDirectory"/> (replaced atomically when it exists).</summary>
     /// <exception cref="InvalidOperationException">No tasks were added, or two tasks share an id.</exception>

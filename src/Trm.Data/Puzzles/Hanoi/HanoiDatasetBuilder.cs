@@ -9,14 +9,14 @@ namespace Trm.Data.Puzzles.Hanoi;
 /// </summary>
 public sealed class HanoiDatasetBuilder
 {
-    private int _seed;
+    private long _seed;
     private int _minDiscs = 2, _maxDiscs = 6;
     private HanoiSplit _split = HanoiSplit.ByDiscs;
     private double _testFraction = 0.1;
     private ILogger _logger = NullLogger.Instance;
 
     /// <summary>Seed of the shuffle (default 0).</summary>
-    public HanoiDatasetBuilder WithSeed(int seed)
+    public HanoiDatasetBuilder WithSeed(long seed)
     {
         _seed = seed;
         return this;
@@ -47,6 +47,13 @@ public sealed class HanoiDatasetBuilder
         _logger = logger ?? NullLogger.Instance;
         return this;
     }
+
+    /// <summary>Runs <see cref="Build"/> on a worker thread (the SDK's rule: every dataset builder offers <c>Build</c> and <c>BuildAsync</c> with the same result).</summary>
+    /// <param name="outputDirectory">The dataset folder to write.</param>
+    /// <param name="progress">Receives progress reports.</param>
+    /// <param name="cancellationToken">Stops the build; the previous dataset, if any, is left as it was.</param>
+    public Task<PuzzleBuildResult> BuildAsync(string outputDirectory, IProgress<PuzzleBuildProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        Task.Run(() => Build(outputDirectory, progress, cancellationToken), cancellationToken);
 
     /// <summary>Builds the dataset into <paramref name="outputDirectory"/> (replaced atomically when it exists).</summary>
     /// <exception cref="InvalidOperationException">Split by discs needs at least two disc counts.</exception>

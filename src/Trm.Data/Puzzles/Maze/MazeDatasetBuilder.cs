@@ -10,7 +10,7 @@ namespace Trm.Data.Puzzles.Maze;
 /// </summary>
 public sealed class MazeDatasetBuilder
 {
-    private int _seed;
+    private long _seed;
     private int _size = 30;
     private int _train = 1000, _test = 200;
     private double _loops = 0.05, _minDistance = 0.75;
@@ -18,7 +18,7 @@ public sealed class MazeDatasetBuilder
     private ILogger _logger = NullLogger.Instance;
 
     /// <summary>Seed of generation (default 0).</summary>
-    public MazeDatasetBuilder WithSeed(int seed)
+    public MazeDatasetBuilder WithSeed(long seed)
     {
         _seed = seed;
         return this;
@@ -62,6 +62,13 @@ public sealed class MazeDatasetBuilder
         _logger = logger ?? NullLogger.Instance;
         return this;
     }
+
+    /// <summary>Runs <see cref="Build"/> on a worker thread (the SDK's rule: every dataset builder offers <c>Build</c> and <c>BuildAsync</c> with the same result).</summary>
+    /// <param name="outputDirectory">The dataset folder to write.</param>
+    /// <param name="progress">Receives progress reports.</param>
+    /// <param name="cancellationToken">Stops the build; the previous dataset, if any, is left as it was.</param>
+    public Task<PuzzleBuildResult> BuildAsync(string outputDirectory, IProgress<PuzzleBuildProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        Task.Run(() => Build(outputDirectory, progress, cancellationToken), cancellationToken);
 
     /// <summary>Builds the dataset into <paramref name="outputDirectory"/> (replaced atomically when it exists).</summary>
     public PuzzleBuildResult Build(string outputDirectory, IProgress<PuzzleBuildProgress>? progress = null, CancellationToken cancellationToken = default)

@@ -15,7 +15,7 @@ namespace Trm.Data.Puzzles.Sudoku;
 /// </code></example>
 public sealed class SudokuDatasetBuilder
 {
-    private int _seed;
+    private long _seed;
     private string? _trainCsv, _testCsv;
     private int _trainCount = 1000, _testCount = 1000;
     private int _clues = SudokuGenerator.CluesFor(SudokuDifficulty.Medium);
@@ -25,7 +25,7 @@ public sealed class SudokuDatasetBuilder
     private ILogger _logger = NullLogger.Instance;
 
     /// <summary>Seed of generation, subsampling and augmentation (default 0).</summary>
-    public SudokuDatasetBuilder WithSeed(int seed)
+    public SudokuDatasetBuilder WithSeed(long seed)
     {
         _seed = seed;
         return this;
@@ -94,6 +94,13 @@ public sealed class SudokuDatasetBuilder
         _logger = logger ?? NullLogger.Instance;
         return this;
     }
+
+    /// <summary>Runs <see cref="Build"/> on a worker thread (the SDK's rule: every dataset builder offers <c>Build</c> and <c>BuildAsync</c> with the same result).</summary>
+    /// <param name="outputDirectory">The dataset folder to write.</param>
+    /// <param name="progress">Receives progress reports.</param>
+    /// <param name="cancellationToken">Stops the build; the previous dataset, if any, is left as it was.</param>
+    public Task<PuzzleBuildResult> BuildAsync(string outputDirectory, IProgress<PuzzleBuildProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        Task.Run(() => Build(outputDirectory, progress, cancellationToken), cancellationToken);
 
     /// <summary>Builds the dataset into <paramref name="outputDirectory"/> (replaced atomically when it exists).</summary>
     /// <exception cref="TrmDataException">A CSV record is malformed.</exception>
