@@ -64,11 +64,13 @@ public sealed class LanguageModelTests
 
         Assert.That(cache.Length, Is.EqualTo(Sequence.Length));
         var cached = Cat(pieces, 1);
-        Closeness.AssertClose(cached, full, 1e-5, name);
+        // float32 rounding of differently shaped products, growing with the applications of the stack (2 to 30 here).
+        double tolerance = h * l * steps > 1 ? 5e-5 : 1e-5;
+        Closeness.AssertClose(cached, full, tolerance, name);
         // Every generated position on its own, too.
         for (int t = prompt; t < Sequence.Length; t++)
         {
-            Closeness.AssertClose(cached.Narrow(1, t, 1), full.Narrow(1, t, 1), 1e-5, $"{name}, position {t}");
+            Closeness.AssertClose(cached.Narrow(1, t, 1), full.Narrow(1, t, 1), tolerance, $"{name}, position {t}");
         }
         if (!plain) Assert.That(cache.SlotCount, Is.EqualTo(steps * h * (l + 1) * 2), "one slot per application of each layer");
     }
