@@ -57,6 +57,17 @@ for script in consumer-test notebook-test; do
   failed=$((failed + script_failed))
 done
 
+# Code conventions (.editorconfig): dotnet format must have nothing to change; a difference counts as one failure.
+if [ "${TRM_SKIP_FORMAT:-0}" != 1 ]; then
+  if dotnet format Trm.Sdk.sln --verify-no-changes --no-restore -v quiet > "$results/format.txt" 2>&1; then
+    passed=$((passed + 1))
+  else
+    echo "test: dotnet format --verify-no-changes found differences (run 'dotnet format Trm.Sdk.sln'):" >&2
+    head -20 "$results/format.txt" >&2
+    failed=$((failed + 1))
+  fi
+fi
+
 [ "$failed" -eq 0 ] || [ "$rc" -ne 0 ] || rc=1
 echo "$passed passed, $failed failed, $skipped skipped"
 exit "$rc"

@@ -1,6 +1,6 @@
-using Trm.Model;
 using BenchmarkDotNet.Attributes;
 using Trm.Data.Puzzles.Sudoku;
+using Trm.Model;
 using Trm.Torch;
 using Trm.Torch.Cuda;
 using Trm.Torch.Optim;

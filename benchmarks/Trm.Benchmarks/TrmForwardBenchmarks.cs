@@ -3,8 +3,8 @@ using Trm.Model;
 using Trm.Torch;
 using Trm.Torch.Cuda;
 using Trm.Training.Losses;
-using static Trm.Torch.Tensors;
 using static Trm.Torch.Engine;
+using static Trm.Torch.Tensors;
 
 namespace Trm.Benchmarks;
 

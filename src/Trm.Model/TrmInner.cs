@@ -2,8 +2,8 @@ using Trm.Model.Language;
 using Trm.Model.Layers;
 using Trm.Torch;
 using Trm.Torch.Nn;
-using static Trm.Torch.Tensors;
 using static Trm.Torch.Engine;
+using static Trm.Torch.Tensors;
 
 namespace Trm.Model;
 

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Logging;
 using Trm.Data.Puzzles;
 using Trm.Model;
+using Trm.Model.Checkpoints;
 using Trm.Model.Configuration;
 using Trm.Torch;
-using Trm.Model.Checkpoints;
 using Trm.Training.Configuration;
 using Trm.Training.Evaluation;
 using Trm.Training.Losses;
@@ -244,8 +244,11 @@ public sealed class TrainerBuilder
         config = config with { RunName = runName };
         if (_resume && config.LoadCheckpoint is null)
         {
-            config = config with { LoadCheckpoint = TrmCheckpoint.FindLatest(checkpointRoot) is not null ? checkpointRoot
-                : throw new TrmCheckpointException(checkpointRoot, "nothing to resume: the run folder holds no complete step_N checkpoint") };
+            config = config with
+            {
+                LoadCheckpoint = TrmCheckpoint.FindLatest(checkpointRoot) is not null ? checkpointRoot
+                : throw new TrmCheckpointException(checkpointRoot, "nothing to resume: the run folder holds no complete step_N checkpoint")
+            };
         }
         else if (config.LoadCheckpoint is null && RunFolderInUse(checkpointRoot))
         {

@@ -1,6 +1,6 @@
-using Trm.Core.IO;
 using System.Diagnostics;
 using System.Security.Cryptography;
+using Trm.Core.IO;
 using Trm.Data.Chat;
 using Trm.Data.Puzzles.Arc;
 using Trm.Data.Puzzles.Hanoi;

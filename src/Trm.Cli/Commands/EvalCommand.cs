@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Trm.Data;
-using Trm.Training;
 using Trm.Model.Checkpoints;
+using Trm.Training;
 using Trm.Training.Evaluation;
 
 namespace Trm.Cli.Commands;

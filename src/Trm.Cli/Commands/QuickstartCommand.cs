@@ -1,4 +1,3 @@
-using Trm.Model;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
@@ -6,6 +5,7 @@ using Spectre.Console;
 using Trm.Data.Puzzles;
 using Trm.Data.Puzzles.Sudoku;
 using Trm.Inference.Puzzles;
+using Trm.Model;
 using Trm.Torch;
 using Trm.Training;
 using Trm.Training.Configuration;

@@ -1,7 +1,7 @@
 using System.CommandLine;
-using Trm.Model.Checkpoints;
 using Trm.Data.Puzzles.Sudoku;
 using Trm.Inference.Puzzles;
+using Trm.Model.Checkpoints;
 using Trm.Training;
 
 namespace Trm.Cli.Commands;

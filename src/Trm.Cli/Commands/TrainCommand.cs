@@ -2,9 +2,9 @@ using System.CommandLine;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
 using Trm.Data;
-using Trm.Training;
 using Trm.Model.Checkpoints;
 using Trm.Model.Configuration;
+using Trm.Training;
 using Trm.Training.Configuration;
 
 namespace Trm.Cli.Commands;

@@ -1,6 +1,6 @@
+using Microsoft.Extensions.Logging;
 using Trm.Data.Oasst;
 using Trm.Data.Readers;
-using Microsoft.Extensions.Logging;
 
 namespace Trm.Data.Chat;
 

@@ -2,12 +2,11 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Trm.Core.IO;
 using Trm.Data.Readers;
 using Trm.Data.TokenStream;
 using Trm.Tokenization;
 using Trm.Tokenization.Chat;
-
-using Trm.Core.IO;
 
 namespace Trm.Data.Chat;
 

@@ -35,7 +35,8 @@ public sealed partial record HubDataset(string Name, string Description, string 
         var root = endpoint ?? DefaultEndpoint;
         var shards = files.Select(f => new KnownDataset(
             name, $"{description} — {f.Path}", new Uri(root, $"datasets/{repository}/resolve/{revision}/{f.Path}"),
-            $"{name}-{f.Path.Replace('/', '-')}", format, license) { Sha256 = f.Sha256 }).ToList();
+            $"{name}-{f.Path.Replace('/', '-')}", format, license)
+        { Sha256 = f.Sha256 }).ToList();
         return new HubDataset(name, description, repository, revision, shards, license);
     }
 

@@ -1,7 +1,7 @@
-using Trm.Tokenization.Chat;
 using System.Text.Json;
 using Trm.Data.Chat;
 using Trm.Data.Readers;
+using Trm.Tokenization.Chat;
 
 namespace Trm.Data.Oasst;
 

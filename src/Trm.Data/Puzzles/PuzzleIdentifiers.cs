@@ -1,7 +1,6 @@
 using System.Text.Json;
-using Trm.Data.Npy;
-
 using Trm.Core.IO;
+using Trm.Data.Npy;
 
 namespace Trm.Data.Puzzles;
 

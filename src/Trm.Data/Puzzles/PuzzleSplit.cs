@@ -1,6 +1,5 @@
-using Trm.Data.Npy;
-
 using Trm.Core.IO;
+using Trm.Data.Npy;
 
 namespace Trm.Data.Puzzles;
 

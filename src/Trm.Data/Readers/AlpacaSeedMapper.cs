@@ -34,7 +34,8 @@ internal sealed class AlpacaSeedMapper : IConversationMapper
             var output = JsonFields.RequiredString(record, instance, "output", $"{path}.output");
             conversations.Add(new Conversation(
                 [new ChatTurn(ChatRole.User, AlpacaMapper.UserText(instruction, input)), new ChatTurn(ChatRole.Assistant, output)],
-                index == 0 ? id : $"{id}#{index + 1}") { Metadata = metadata });
+                index == 0 ? id : $"{id}#{index + 1}")
+            { Metadata = metadata });
             index++;
         }
         if (conversations.Count == 0)

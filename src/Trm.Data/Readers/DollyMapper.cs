@@ -1,5 +1,5 @@
-using Trm.Tokenization.Chat;
 using Trm.Data.Chat;
+using Trm.Tokenization.Chat;
 
 namespace Trm.Data.Readers;
 

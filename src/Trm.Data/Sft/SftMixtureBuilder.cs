@@ -1,10 +1,9 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Trm.Core.IO;
 using Trm.Data.Chat;
 using Trm.Data.Readers;
 using Trm.Tokenization.Chat;
-
-using Trm.Core.IO;
 
 namespace Trm.Data.Sft;
 

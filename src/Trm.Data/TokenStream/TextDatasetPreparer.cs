@@ -1,6 +1,5 @@
-using Trm.Tokenization;
-
 using Trm.Core.IO;
+using Trm.Tokenization;
 
 namespace Trm.Data.TokenStream;
 

@@ -133,23 +133,23 @@ public sealed class TokenBatchSampler
             case TokenSamplingMethod.Random:
                 return _rng.NextLong(count);
             case TokenSamplingMethod.Sequential:
-            {
-                if (_positions[stream] >= count)
-                    _positions[stream] = 0;
-                var offset = _positions[stream];
-                _positions[stream] += _options.BlockSize;
-                return offset;
-            }
-            default:
-            {
-                if (_positions[stream] >= count)
                 {
-                    _positions[stream] = 0;
-                    _epochs[stream]++;
+                    if (_positions[stream] >= count)
+                        _positions[stream] = 0;
+                    var offset = _positions[stream];
+                    _positions[stream] += _options.BlockSize;
+                    return offset;
                 }
-                var key = SplitMix64.Mix(SplitMix64.Mix(unchecked((ulong)_options.Seed), (ulong)stream), (ulong)_epochs[stream]);
-                return new FeistelPermutation(count, key).Map(_positions[stream]++);
-            }
+            default:
+                {
+                    if (_positions[stream] >= count)
+                    {
+                        _positions[stream] = 0;
+                        _epochs[stream]++;
+                    }
+                    var key = SplitMix64.Mix(SplitMix64.Mix(unchecked((ulong)_options.Seed), (ulong)stream), (ulong)_epochs[stream]);
+                    return new FeistelPermutation(count, key).Map(_positions[stream]++);
+                }
         }
     }
 

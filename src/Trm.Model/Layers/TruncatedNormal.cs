@@ -1,6 +1,6 @@
 using Trm.Torch;
-using static Trm.Torch.Tensors;
 using static Trm.Torch.Engine;
+using static Trm.Torch.Tensors;
 
 namespace Trm.Model.Layers;
 

@@ -111,11 +111,11 @@ internal sealed class TorchPickle
                 case 0x80: Take(1); break; // PROTO
                 case 0x95: Take(8); break; // FRAME: framing is only a read-ahead hint
                 case (byte)'.': // STOP
-                {
-                    object? result = Pop();
-                    if (_stack.Count != 0) throw Error($"{_stack.Count} value(s) left on the stack at STOP");
-                    return result;
-                }
+                    {
+                        object? result = Pop();
+                        if (_stack.Count != 0) throw Error($"{_stack.Count} value(s) left on the stack at STOP");
+                        return result;
+                    }
                 case (byte)'(': _stack.Add(MarkObj); break;
                 case (byte)'}': Push(new PickleDict()); break;
                 case (byte)']': Push(new PickleList()); break;
@@ -376,23 +376,23 @@ internal sealed class TorchPickle
         switch (g.Module, g.Name)
         {
             case ("collections", "OrderedDict"):
-            {
-                var dict = new PickleDict();
-                if (a.Length > 0 && a[0] is PickleList pairs)
-                    foreach (var pair in pairs.Items)
-                        SetItems(dict, pair is PickleTuple { Items.Length: 2 } t ? t.Items : throw Error("OrderedDict argument is not a list of pairs"));
-                return dict;
-            }
+                {
+                    var dict = new PickleDict();
+                    if (a.Length > 0 && a[0] is PickleList pairs)
+                        foreach (var pair in pairs.Items)
+                            SetItems(dict, pair is PickleTuple { Items.Length: 2 } t ? t.Items : throw Error("OrderedDict argument is not a list of pairs"));
+                    return dict;
+                }
             case ("torch._utils", "_rebuild_tensor_v2"):
             case ("torch._utils", "_rebuild_tensor"):
-            {
-                if (a.Length < 4 || a[0] is not StorageRef s) throw Error($"{g} needs (storage, offset, size, stride)");
-                if (a[1] is not long offset || offset < 0) throw Error($"{g}: storage offset {Describe(a[1])} is not a non-negative integer");
-                long[] size = Longs(a[2], g, "size");
-                long[] stride = Longs(a[3], g, "stride");
-                if (size.Length != stride.Length) throw Error($"{g}: size has {size.Length} dimensions but stride has {stride.Length}");
-                return new TensorRef(s, offset, size, stride);
-            }
+                {
+                    if (a.Length < 4 || a[0] is not StorageRef s) throw Error($"{g} needs (storage, offset, size, stride)");
+                    if (a[1] is not long offset || offset < 0) throw Error($"{g}: storage offset {Describe(a[1])} is not a non-negative integer");
+                    long[] size = Longs(a[2], g, "size");
+                    long[] stride = Longs(a[3], g, "stride");
+                    if (size.Length != stride.Length) throw Error($"{g}: size has {size.Length} dimensions but stride has {stride.Length}");
+                    return new TensorRef(s, offset, size, stride);
+                }
             case ("torch._utils", "_rebuild_parameter"):
             case ("torch._utils", "_rebuild_parameter_with_state"):
                 return a.Length > 0 && a[0] is TensorRef t0 ? t0 : throw Error($"{g} without a tensor argument");

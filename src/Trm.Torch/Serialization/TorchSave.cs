@@ -196,7 +196,7 @@ public static class TorchSave
             case TorchPickle.PickleTuple tuple:
                 for (int i = 0; i < tuple.Items.Length; i++) Flatten(path, tuple.Items[i], Join(i.ToString(System.Globalization.CultureInfo.InvariantCulture)), depth + 1, ref visits, output);
                 break;
-            // scalars, strings, None: no tensors
+                // scalars, strings, None: no tensors
         }
     }
 }

@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using Trm.Data.Puzzles;
 using Trm.Model;
-using Trm.Torch;
 using Trm.Model.Checkpoints;
+using Trm.Torch;
 using Trm.Training.Checkpoints;
 using Trm.Training.Configuration;
 using Trm.Training.Losses;

@@ -1,8 +1,8 @@
 using Trm.Model;
 using Trm.Torch;
 using Trm.Torch.Nn;
-using static Trm.Torch.Tensors;
 using static Trm.Torch.Engine;
+using static Trm.Torch.Tensors;
 
 namespace Trm.Training.Losses;
 

@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Trm.Data;
-
 using Trm.Core.IO;
+using Trm.Data;
 
 namespace Trm.Training.Metrics;
 

@@ -1,9 +1,9 @@
-using Trm.Tokenization.Chat;
 using System.IO.Compression;
 using System.Text.Json;
 using Trm.Data.Chat;
 using Trm.Data.Readers;
 using Trm.Data.Tests.Support;
+using Trm.Tokenization.Chat;
 
 namespace Trm.Data.Tests.Readers;
 

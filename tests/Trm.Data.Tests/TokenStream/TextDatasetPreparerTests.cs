@@ -1,5 +1,5 @@
-using Trm.Data.TokenStream;
 using Trm.Data.Tests.Support;
+using Trm.Data.TokenStream;
 using Trm.Tokenization;
 
 namespace Trm.Data.Tests.TokenStream;
@@ -111,7 +111,8 @@ public class TextDatasetPreparerTests
         TextDatasetPreparer.Prepare(new TextDatasetOptions { InputPath = ChatTestData.Path("tinyshakespeare", "input.txt"), OutputDirectory = dir.Path });
         var start = new System.Diagnostics.ProcessStartInfo(python, ["-c",
             "import pickle,sys; m=pickle.load(open(sys.argv[1],'rb')); print(m['vocab_size'], len(m['itos']), m['stoi']['a'], repr(m['itos'][0]), ''.join(m['itos'][i] for i in range(13,20)))",
-            dir.File("meta.pkl")]) { RedirectStandardOutput = true };
+            dir.File("meta.pkl")])
+        { RedirectStandardOutput = true };
         using var process = System.Diagnostics.Process.Start(start)!;
         var output = process.StandardOutput.ReadToEnd().Trim();
         process.WaitForExit();

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Trm.Data.TokenStream;
 using Trm.Data.Tests.Support;
+using Trm.Data.TokenStream;
 
 namespace Trm.Data.Tests.TokenStream;
 

@@ -1,7 +1,7 @@
-using Trm.Model.Checkpoints;
 using System.Security.Cryptography;
 using Trm.Inference.Puzzles;
 using Trm.Model;
+using Trm.Model.Checkpoints;
 using Trm.Torch;
 
 namespace Trm.Inference.Tests.Puzzles;

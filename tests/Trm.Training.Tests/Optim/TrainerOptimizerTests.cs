@@ -1,6 +1,6 @@
+using Trm.Model.Checkpoints;
 using Trm.Torch;
 using Trm.Torch.Serialization;
-using Trm.Model.Checkpoints;
 using Trm.Training.Configuration;
 using Trm.Training.Metrics;
 using Trm.Training.Tests.Training;

@@ -1,6 +1,6 @@
-using Trm.Torch;
-using Trm.Model;
 using Trm.Data.Puzzles.Sudoku;
+using Trm.Model;
+using Trm.Torch;
 using Trm.Training.Configuration;
 
 namespace Trm.Training.Tests.Training;

@@ -1,5 +1,5 @@
-using Trm.Torch;
 using Trm.Model.Checkpoints;
+using Trm.Torch;
 using Trm.Training.Configuration;
 using Trm.Training.Evaluation;
 using Trm.Training.Metrics;

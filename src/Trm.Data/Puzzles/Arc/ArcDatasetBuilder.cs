@@ -2,9 +2,8 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Trm.Data.Npy;
-
 using Trm.Core.IO;
+using Trm.Data.Npy;
 
 namespace Trm.Data.Puzzles.Arc;
 
