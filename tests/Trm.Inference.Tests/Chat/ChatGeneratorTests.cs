@@ -5,8 +5,8 @@ using Microsoft.Extensions.Options;
 using Trm.Inference.Chat;
 using Trm.Inference.Generation;
 using Trm.Inference.Tests.Generation;
-using ChatRole = Microsoft.Extensions.AI.ChatRole;
 using AiChatMessage = Microsoft.Extensions.AI.ChatMessage;
+using ChatRole = Microsoft.Extensions.AI.ChatRole;
 using TrmChatMessage = Trm.Tokenization.Chat.ChatMessage;
 
 namespace Trm.Inference.Tests.Chat;
