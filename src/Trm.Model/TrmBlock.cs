@@ -1,3 +1,4 @@
+using Trm.Model.Language;
 using Trm.Model.Layers;
 using Trm.Torch;
 using Trm.Torch.Nn;
@@ -33,7 +34,8 @@ internal sealed class TrmBlock : Module
 
     /// <param name="h">[B, L, hidden].</param>
     /// <param name="rope">Rotary tables, or null.</param>
-    public Tensor Forward(Tensor h, RotaryEmbedding? rope)
+    /// <param name="lm">A causal language-model pass (positions, mask, KV cache), or null for the puzzle model's full-sequence pass.</param>
+    public Tensor Forward(Tensor h, RotaryEmbedding? rope, LmContext? lm = null)
     {
         using var scope = Engine.NewDisposeScope(); // temporaries die on return
         if (_tokenMlp is not null)
@@ -44,7 +46,7 @@ internal sealed class TrmBlock : Module
         }
         else
         {
-            h = F.RmsNorm(h + _attention!.Forward(h, rope), _eps);
+            h = F.RmsNorm(h + (lm is null ? _attention!.Forward(h, rope) : _attention!.Forward(h, lm)), _eps);
         }
 
         return scope.MoveToOuter(F.RmsNorm(h + _mlp.Forward(h), _eps));

@@ -82,6 +82,39 @@ public sealed record TrmConfig
     /// <summary>Epsilon of the weightless RMSNorm (<c>rms_norm_eps</c>, default 1e-5).</summary>
     public double RmsNormEps { get; init; } = 1e-5;
 
+    /// <summary>
+    /// The chat TRM (<c>arch=trm_chat</c>, the TRM chat fork's <c>trm_chat.yaml</c>): a causal language model with one
+    /// recursion cycle and one ACT step — softmax cross-entropy, <c>halt_max_steps</c> 1, exploration 0, <c>H_cycles</c> 1,
+    /// <c>L_cycles</c> 1, <c>L_layers</c> 4, hidden 384, 12 heads, expansion 4, no puzzle embedding, RoPE θ 10000, bfloat16
+    /// forward on CUDA (float32 on CPU through <see cref="ForDevice"/>). <see cref="VocabSize"/> and <see cref="SeqLen"/>
+    /// come from the tokenizer and the dataset: set them with <c>with { ... }</c>.
+    /// </summary>
+    public static TrmConfig Chat { get; } = new()
+    {
+        Causal = true,
+        HaltMaxSteps = 1,
+        HaltExplorationProb = 0,
+        HCycles = 1,
+        LCycles = 1,
+        LLayers = 4,
+        HiddenSize = 384,
+        NumHeads = 12,
+        Expansion = 4,
+        PuzzleEmbNdim = 0,
+        PuzzleEmbLen = 0,
+        PosEncodings = PositionEncoding.Rope,
+        RopeTheta = 10000,
+        ForwardDType = DType.BFloat16,
+        MlpT = false,
+        NoActContinue = true,
+    };
+
+    /// <summary>
+    /// The recursive chat TRM (the fork's "CoT-style" variant): <see cref="Chat"/> with <c>H_cycles</c> 3, <c>L_cycles</c> 4,
+    /// <c>halt_max_steps</c> 16 and exploration 0.1. Generation runs every ACT step for every token.
+    /// </summary>
+    public static TrmConfig ChatRecursive { get; } = Chat with { HCycles = 3, LCycles = 4, HaltMaxSteps = 16, HaltExplorationProb = 0.1 };
+
     /// <summary>The puzzle-embedding width in effect: <see cref="PuzzleEmbNdim"/>, or <see cref="HiddenSize"/> when unset.</summary>
     public int EffectivePuzzleEmbNdim => PuzzleEmbNdim ?? HiddenSize;
 

@@ -1,3 +1,4 @@
+using Trm.Model.Language;
 using Trm.Model.Layers;
 using Trm.Torch;
 using Trm.Torch.Nn;
@@ -110,18 +111,73 @@ internal sealed class TrmInner : Module
         return (next, logits, qHalt, qContinue);
     }
 
+    /// <summary>
+    /// The causal language-model pass over the new positions of <paramref name="lm"/>: <paramref name="steps"/> ACT
+    /// steps of the same recursion, every position starting from (H_init, L_init) and each step continuing from the
+    /// previous one's states (no halting: every position runs every step, as evaluation does). Logits from the last step.
+    /// <code>
+    /// y, z = H_init, L_init
+    /// repeat steps times (only the last step's last cycle with gradients):
+    ///     H_cycles times:  L_cycles times z = f(z, y + x);  then y = f(y, z)
+    /// logits = lm_head(y)
+    /// </code>
+    /// </summary>
+    /// <returns>[B, T, VocabSize] logits in the forward dtype.</returns>
+    public Tensor LmForward(Tensor inputs, Tensor positions, LmContext lm, int steps)
+    {
+        using var scope = NewDisposeScope();
+        var x = LmEmbeddings(inputs, positions);
+        long[] shape = [inputs.Size(0), inputs.Size(1), _config.HiddenSize];
+        var y = HInit.Expand(shape);
+        var z = LInit.Expand(shape);
+
+        for (int step = 1; step <= steps; step++)
+        {
+            using (NoGrad())
+            {
+                for (int h = 0; h < _config.HCycles - 1; h++)
+                {
+                    (y, z) = Cycle(y, z, x, lm);
+                }
+            }
+
+            using (step < steps ? NoGrad() : null) // the carry between ACT steps is detached
+            {
+                (y, z) = Cycle(y, z, x, lm);
+            }
+        }
+
+        return scope.MoveToOuter(_lmHead.Forward(y));
+    }
+
     /// <summary>One outer cycle: L_cycles updates z = f(z, y + x), then y = f(y, z).</summary>
-    private (Tensor Y, Tensor Z) Cycle(Tensor y, Tensor z, Tensor x)
+    private (Tensor Y, Tensor Z) Cycle(Tensor y, Tensor z, Tensor x, LmContext? lm = null)
     {
         // The cycle's intermediate states are freed at its end (autograd keeps what backward needs).
         using var scope = NewDisposeScope();
         for (int l = 0; l < _config.LCycles; l++)
         {
-            z = _f.Forward(z, y + x, _rope);
+            z = _f.Forward(z, y + x, _rope, lm);
         }
 
-        y = _f.Forward(y, z, _rope);
+        y = _f.Forward(y, z, _rope, lm);
         return (scope.MoveToOuter(y), scope.MoveToOuter(z));
+    }
+
+    /// <summary>The rotary tables (null without RoPE).</summary>
+    public RotaryEmbedding? Rope => _rope;
+
+    /// <summary>x of a language-model pass: token embeddings (plus learned positions at each token's position), scaled by √hidden.</summary>
+    private Tensor LmEmbeddings(Tensor inputs, Tensor positions)
+    {
+        var embedding = _embedTokens.Forward(inputs);
+        if (_embedPos is not null)
+        {
+            var table = Casting.To(_embedPos.EmbeddingWeight, _config.ForwardDType);
+            embedding = 0.707106781 * (embedding + F.Embedding(positions, table));
+        }
+
+        return _embedScale * embedding;
     }
 
     /// <summary>x: token embeddings with the puzzle embedding prepended, positions added, scaled by √hidden.</summary>

@@ -1,3 +1,4 @@
+using Trm.Model.Language;
 using Trm.Model.Layers;
 using Trm.Torch;
 using Trm.Torch.Nn;
@@ -14,7 +15,7 @@ namespace Trm.Model;
 /// <see cref="TrmConfig.HaltMaxSteps"/>), with random exploration of longer runs; in evaluation every example runs
 /// all <see cref="TrmConfig.HaltMaxSteps"/> steps.
 /// </summary>
-public sealed class TrmModel : Module
+public sealed class TrmModel : Module, ICausalLanguageModel
 {
     private readonly TrmInner _inner;
 
@@ -117,6 +118,51 @@ public sealed class TrmModel : Module
         targetQContinue?.MoveToOuterDisposeScope();
         return (newCarry, new TrmOutputs(logits, qHalt, qContinue, targetQContinue));
     }
+
+    /// <inheritdoc/>
+    public Device Device => _inner.HInit.Device;
+
+    /// <inheritdoc/>
+    public int MaxPositions => Config.TotalSeqLen;
+
+    /// <summary>
+    /// The causal language-model pass (<see cref="TrmConfig.Causal"/> models without puzzle embeddings): logits for every
+    /// position, through <see cref="TrmConfig.HaltMaxSteps"/> ACT steps of the recursion (all of them, no halting; one
+    /// step with the chat preset) and no carry object. Every application of the shared block stack attends causally.
+    /// See <see cref="ICausalLanguageModel.LmForward"/>.
+    /// </summary>
+    /// <param name="inputIds">[B, T] token ids.</param>
+    /// <param name="attentionMask">[B, T], nonzero for real tokens; null: all real.</param>
+    /// <param name="cache">A cache from <see cref="CreateKvCache"/> (the pass then runs without gradients), or null.</param>
+    /// <exception cref="InvalidOperationException">The model is not causal, has puzzle embeddings, or the sequence is too long.</exception>
+    public Tensor LmForward(Tensor inputIds, Tensor? attentionMask = null, TrmKvCache? cache = null) =>
+        LmForward(inputIds, attentionMask, cache, Config.HaltMaxSteps);
+
+    /// <summary>As <see cref="LmForward(Tensor, Tensor?, TrmKvCache?)"/> with an explicit number of ACT steps.</summary>
+    /// <param name="inputIds">[B, T] token ids.</param>
+    /// <param name="attentionMask">[B, T], nonzero for real tokens; null: all real.</param>
+    /// <param name="cache">A KV cache or null (a cache must always see the same number of steps).</param>
+    /// <param name="steps">ACT steps to run (1 to <see cref="TrmConfig.HaltMaxSteps"/>).</param>
+    public Tensor LmForward(Tensor inputIds, Tensor? attentionMask, TrmKvCache? cache, int steps)
+    {
+        ArgumentNullException.ThrowIfNull(inputIds);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(steps);
+        if (!Config.Causal || Config.PuzzleEmbPositions != 0)
+        {
+            throw new InvalidOperationException("TrmModel.LmForward needs a causal model without puzzle embeddings (causal = true, puzzle_emb_ndim = 0), e.g. TrmConfig.Chat.");
+        }
+
+        LanguageModelChecks.CheckInputs(inputIds, cache, MaxPositions);
+        using var scope = NewDisposeScope();
+        using var noGrad = cache is null ? null : NoGrad();
+        var context = LmContext.Create(inputIds.Size(0), inputIds.Size(1), attentionMask, cache, _inner.Rope, Device, out var positions, out var valid);
+        var logits = _inner.LmForward(inputIds.To(Device), positions, context, steps);
+        cache?.Advance(valid, valid.To(DType.Int64).Sum(1));
+        return scope.MoveToOuter(logits);
+    }
+
+    /// <inheritdoc/>
+    public TrmKvCache CreateKvCache(long batchSize, int? capacity = null) => new(batchSize, capacity ?? MaxPositions, Device);
 
     private Tensor MinHaltSteps(Tensor steps)
     {

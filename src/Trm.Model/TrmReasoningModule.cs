@@ -1,3 +1,4 @@
+using Trm.Model.Language;
 using Trm.Model.Layers;
 using Trm.Torch;
 using Trm.Torch.Nn;
@@ -17,14 +18,14 @@ internal sealed class TrmReasoningModule : Module
         _layers = RegisterModule("layers", new BlockList(config, generator));
     }
 
-    public Tensor Forward(Tensor hidden, Tensor injection, RotaryEmbedding? rope)
+    public Tensor Forward(Tensor hidden, Tensor injection, RotaryEmbedding? rope, LmContext? lm = null)
     {
         // Temporaries die with this call, as they would in PyTorch (autograd keeps what backward needs).
         using var scope = Engine.NewDisposeScope();
         var h = hidden + injection;
         foreach (var block in _layers.Blocks)
         {
-            h = block.Forward(h, rope);
+            h = block.Forward(h, rope, lm);
         }
 
         return scope.MoveToOuter(h);

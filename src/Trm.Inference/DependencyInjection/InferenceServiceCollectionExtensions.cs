@@ -1,7 +1,10 @@
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Trm.Inference.Chat;
 using Trm.Inference.DependencyInjection;
+using Trm.Inference.Generation;
 using Trm.Inference.Puzzles;
 
 // The .NET convention for registration extensions: found wherever IServiceCollection is, without another using.
@@ -38,6 +41,43 @@ public static class InferenceServiceCollectionExtensions
         services.AddOptions<PuzzleSolverOptions>().Configure(configure).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PuzzleSolverOptions>, PuzzleSolverOptionsValidator>());
         services.TryAddSingleton(sp => PuzzleSolverLoader.Load(sp.GetRequiredService<IOptions<PuzzleSolverOptions>>().Value));
+        return services;
+    }
+
+    /// <summary>
+    /// Registers a <see cref="ChatGenerator"/> singleton — also as Microsoft.Extensions.AI's <see cref="IChatClient"/> —
+    /// loaded from <see cref="ChatClientOptions.Checkpoint"/> when first resolved, with options read from
+    /// <paramref name="configuration"/> (keys <c>checkpoint</c>, <c>device</c>, <c>tokenizer</c>; unknown keys fail). The
+    /// options are checked at start-up; the client is disposed with the container and serializes its calls.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The section holding the client's keys, e.g. <c>configuration.GetSection("Trm:Chat")</c>.</param>
+    /// <returns><paramref name="services"/>, for chaining.</returns>
+    public static IServiceCollection AddTrmChatClient(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddSingleton<IConfigureOptions<ChatClientOptions>>(new ChatClientConfiguration(configuration));
+        return services.AddTrmChatClient(_ => { });
+    }
+
+    /// <summary>Registers the chat client whose options <paramref name="configure"/> sets (see the other overload).</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Sets the options, e.g. <c>o =&gt; o.Checkpoint = "checkpoints/chat"</c>.</param>
+    /// <returns><paramref name="services"/>, for chaining.</returns>
+    public static IServiceCollection AddTrmChatClient(this IServiceCollection services, Action<ChatClientOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        services.AddOptions<ChatClientOptions>().Configure(configure).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ChatClientOptions>, ChatClientOptionsValidator>());
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<ChatClientOptions>>().Value;
+            var builder = TextGenerator.CreateBuilder().FromCheckpoint(options.Checkpoint!).OnDevice(Trm.Torch.Device.Parse(options.Device));
+            if (options.Tokenizer is not null) builder.WithTokenizer(options.Tokenizer);
+            return builder.BuildChat();
+        });
+        services.TryAddSingleton<IChatClient>(sp => sp.GetRequiredService<ChatGenerator>());
         return services;
     }
 }

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using Trm.Inference.Puzzles;
-using Trm.Torch;
 
 namespace Trm.Inference.DependencyInjection;
 
@@ -10,16 +9,7 @@ internal sealed class PuzzleSolverOptionsValidator : IValidateOptions<PuzzleSolv
     public ValidateOptionsResult Validate(string? name, PuzzleSolverOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var failures = new List<string>();
-        if (string.IsNullOrWhiteSpace(options.Checkpoint)) failures.Add("Config key 'checkpoint': a checkpoint folder, run folder or .safetensors file is required");
-        try
-        {
-            Device.Parse(options.Device ?? "");
-        }
-        catch (FormatException e)
-        {
-            failures.Add($"Config key 'device': {e.Message}");
-        }
+        var failures = ModelLocationChecks.Failures(options.Checkpoint, options.Device);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

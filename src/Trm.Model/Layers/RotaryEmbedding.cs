@@ -43,8 +43,26 @@ internal sealed class RotaryEmbedding : Module
     public Tensor Apply(Tensor x)
     {
         using var scope = Engine.NewDisposeScope(); // temporaries die on return
-        var xf = Casting.To(x, Cos.DType);
-        var rotated = xf * Cos.Unsqueeze(-2) + RotateHalf(xf) * Sin.Unsqueeze(-2);
+        return scope.MoveToOuter(Apply(x, Cos.Unsqueeze(-2), Sin.Unsqueeze(-2)));
+    }
+
+    /// <summary>The tables at the given positions: cos and sin [B, T, 1, headDim] for positions [B, T] (int64).</summary>
+    public (Tensor Cos, Tensor Sin) At(Tensor positions)
+    {
+        using var scope = Engine.NewDisposeScope();
+        long batch = positions.Size(0), length = positions.Size(1);
+        var flat = positions.Reshape(-1);
+        var cos = Cos.IndexSelect(0, flat).View(batch, length, 1, Cos.Size(1));
+        var sin = Sin.IndexSelect(0, flat).View(batch, length, 1, Sin.Size(1));
+        return (scope.MoveToOuter(cos), scope.MoveToOuter(sin));
+    }
+
+    /// <summary>Rotates x [B, S, heads, headDim] with tables broadcastable to it (float32), returned in x's dtype.</summary>
+    public static Tensor Apply(Tensor x, Tensor cos, Tensor sin)
+    {
+        using var scope = Engine.NewDisposeScope();
+        var xf = Casting.To(x, cos.DType);
+        var rotated = xf * cos + RotateHalf(xf) * sin;
         return scope.MoveToOuter(Casting.To(rotated, x.DType));
     }
 
