@@ -69,7 +69,8 @@ public sealed class TrmConfigTests
     [TestCase("seq_len", 100000000)]
     public void HostileSizesInACheckpointConfigAreRefusedBeforeAnythingIsBuilt(string key, int value)
     {
-        var json = $$"""{"seq_len": 81, "vocab_size": 11, "hidden_size": 64, "num_heads": 4, "{{key}}": {{value}}}""";
+        var values = new Dictionary<string, int> { ["seq_len"] = 81, ["vocab_size"] = 11, ["hidden_size"] = 64, ["num_heads"] = 4, [key] = value };
+        var json = System.Text.Json.JsonSerializer.Serialize(values);
         var e = Assert.Throws<TrmConfigException>(() => TrmConfig.FromReferenceJson(json))!;
         Assert.That(e.Key, Is.EqualTo(key));
         Assert.That(e.Message, Does.Contain("must be at most"));
