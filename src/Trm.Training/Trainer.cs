@@ -318,14 +318,12 @@ public sealed class Trainer : IDisposable
             _ema?.Update();
             values = PuzzleTensors.ReadScalars(result.Metrics);
         }
-        var examples = (double)batch.EffectiveBatchSize;
         if (_ddp is not null)
         {
             // Metric sums over the whole global batch (the reference reduces them to rank 0; every rank gets them here).
             var names = values.Keys.Order(StringComparer.Ordinal).ToArray();
-            var sums = _ddp.SumAcrossRanks([.. names.Select(n => values[n]), examples]);
+            var sums = _ddp.SumAcrossRanks([.. names.Select(n => values[n])]);
             values = names.Select((n, i) => (n, i)).ToDictionary(x => x.n, x => sums[x.i]);
-            examples = sums[^1];
         }
 
         // The reference's reduction: losses per global batch, the rest per halted example.
@@ -337,7 +335,7 @@ public sealed class Trainer : IDisposable
         }
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         reported["lr"] = lr;
-        reported["examples_per_second"] = examples / Math.Max(seconds, 1e-9);
+        reported["examples_per_second"] = batch.EffectiveBatchSize / Math.Max(seconds, 1e-9); // the global batch's examples
         reported["step_seconds"] = seconds;
         var record = new MetricsRecord(Step, "train", reported);
         _dataState = batch.Next;

@@ -8,7 +8,7 @@ namespace Trm.Cli.Distributed;
 
 /// <summary>
 /// <c>trm train --nproc-per-node N</c>: starts this node's N workers as child processes of the same <c>trm</c> with
-/// torchrun's variables (<c>RANK</c> = node_rank·N + local_rank, <c>LOCAL_RANK</c>, <c>WORLD_SIZE</c> = nnodes·N,
+/// torchrun's variables (<c>OMP_NUM_THREADS=1</c> unless set, as torchrun does; <c>RANK</c> = node_rank·N + local_rank, <c>LOCAL_RANK</c>, <c>WORLD_SIZE</c> = nnodes·N,
 /// <c>LOCAL_WORLD_SIZE</c>, <c>MASTER_ADDR</c>, <c>MASTER_PORT</c>), prefixes their output with their rank, and waits. When a
 /// worker fails the others get <see cref="FailureTimeout"/> to end on their own (a c10d collective with a dead peer fails),
 /// then are killed; the launcher reports the first failing rank with its last error line and exits non-zero.
@@ -54,6 +54,8 @@ internal sealed class WorkerLauncher
             psi.Environment["LOCAL_WORLD_SIZE"] = ProcessesPerNode.ToString(CultureInfo.InvariantCulture);
             psi.Environment["MASTER_ADDR"] = MasterAddr;
             psi.Environment["MASTER_PORT"] = port.ToString(CultureInfo.InvariantCulture);
+            // torchrun's default: one intra-op thread per worker unless the user chose, so N workers do not oversubscribe the cores.
+            if (ProcessesPerNode > 1 && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OMP_NUM_THREADS"))) psi.Environment["OMP_NUM_THREADS"] = "1";
             workers[local] = new Worker(rank, Process.Start(psi) ?? throw new InvalidOperationException($"could not start rank {rank}"), output, error);
         }
         output.WriteLine($"launched ranks {NodeRank * ProcessesPerNode}..{NodeRank * ProcessesPerNode + ProcessesPerNode - 1} of {world} (store {MasterAddr}:{port})");
