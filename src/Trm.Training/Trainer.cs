@@ -12,6 +12,7 @@ using Trm.Torch.Optim;
 using Trm.Torch.Serialization;
 using Trm.Training.Checkpoints;
 using Trm.Training.Configuration;
+using Trm.Training.Distributed;
 using Trm.Training.Evaluation;
 using Trm.Training.Losses;
 using Trm.Training.Metrics;
@@ -24,7 +25,10 @@ namespace Trm.Training;
 /// batches, <c>loss / global_batch_size</c> is back-propagated, the network takes an AdamATan2 (or AdamW) step and the
 /// puzzle embeddings a sign-SGD step under a warm-up + cosine schedule, an EMA of the weights is kept, the test split is
 /// evaluated every <c>eval_interval</c> epochs and checkpoints are written under <c>checkpoints/&lt;run&gt;/step_N</c>.
-/// Resuming from a checkpoint reproduces the uninterrupted run exactly on CPU. Create one with <see cref="CreateBuilder"/>.
+/// Resuming from a checkpoint reproduces the uninterrupted run exactly on CPU. With a process group
+/// (<see cref="TrainerBuilder.WithProcessGroup"/>) it trains data-parallel: each rank takes its slice of every global
+/// batch and the ranks stay in lockstep (see docs/distributed.md); only rank 0 writes checkpoints and metrics.
+/// Create one with <see cref="CreateBuilder"/>.
 /// Not thread-safe.
 /// </summary>
 public sealed class Trainer : IDisposable
@@ -55,6 +59,7 @@ public sealed class Trainer : IDisposable
     private long _resumedStep = -1;
     private readonly bool _ownsModel;
     private readonly bool _ownsData;
+    private readonly DataParallel? _ddp;
 
     internal Trainer(TrainerSettings settings)
     {
@@ -76,6 +81,11 @@ public sealed class Trainer : IDisposable
         StepLimit = Math.Min(TotalSteps, Config.MaxSteps ?? long.MaxValue);
 
         _parameters = [.. _head.Parameters().Where(p => p.RequiresGrad)];
+        if (settings.ProcessGroup is { } group)
+        {
+            _ddp = new DataParallel(group, settings.BucketBytes);
+            _ddp.Broadcast(_head.StateDict().Values);
+        }
         if (Config.FreezeWeights)
         {
             foreach (var p in _parameters) p.RequiresGrad = false;
@@ -137,6 +147,15 @@ public sealed class Trainer : IDisposable
     /// <summary>Optimizer steps taken.</summary>
     public long Step { get; private set; }
 
+    /// <summary>This process's rank (0 without a process group).</summary>
+    public int Rank => _ddp?.Rank ?? 0;
+
+    /// <summary>Number of data-parallel ranks (1 without a process group).</summary>
+    public int WorldSize => _ddp?.WorldSize ?? 1;
+
+    /// <summary>Seconds this rank has spent in gradient all-reduces (0 without a process group).</summary>
+    public double AllReduceSeconds => _ddp?.AllReduceSeconds ?? 0;
+
     /// <summary>Steps of the full schedule: <c>epochs · total_groups · mean_puzzle_examples / global_batch_size</c>.</summary>
     public long TotalSteps { get; }
 
@@ -166,7 +185,7 @@ public sealed class Trainer : IDisposable
         MetricsRecord? latest = null;
         var stopReason = "completed all epochs";
         _clock.Start();
-        if (_test is null) _logger.LogWarning("No test split under the data paths: training without evaluation");
+        if (_test is null && Rank == 0) _logger.LogWarning("No test split under the data paths: training without evaluation");
         _logger.LogInformation("Training {Run}: {Steps} steps ({Epochs} epochs, batch {Batch}) on {Device}", RunName, StepLimit, Config.Epochs, Config.GlobalBatchSize, Device);
 
         var stop = false;
@@ -176,8 +195,16 @@ public sealed class Trainer : IDisposable
             while (true)
             {
                 if (Step >= StepLimit) { stop = true; stopReason = Config.MaxSteps is { } m && m <= TotalSteps ? "reached max_steps" : "reached the schedule's total steps"; break; }
-                if (cancellationToken.IsCancellationRequested) { stop = true; stopReason = "cancelled"; break; }
-                if (deadline is { } d && Elapsed >= d) { stop = true; stopReason = "reached max_minutes"; break; }
+                var cancelled = cancellationToken.IsCancellationRequested;
+                var late = deadline is { } d && Elapsed >= d;
+                if (_ddp is not null && (deadline is not null || cancellationToken.CanBeCanceled))
+                {
+                    // Every rank must stop at the same step, or the others would wait in the next collective.
+                    late = _ddp.Any(late);
+                    cancelled = !late && _ddp.Any(cancelled);
+                }
+                if (cancelled) { stop = true; stopReason = "cancelled"; break; }
+                if (late) { stop = true; stopReason = "reached max_minutes"; break; }
                 latest = TrainStep(out passEnded);
                 if (passEnded) break;
                 progress?.Report(new TrainingProgress(TrainingPhase.Training, Step, StepLimit, Elapsed, latest, _recent.Snapshot()));
@@ -197,7 +224,10 @@ public sealed class Trainer : IDisposable
             if (passEnded && _iteration - 1 < Config.MinEvalInterval && !last) continue;
             if (!passEnded && !stop) continue;
             progress?.Report(new TrainingProgress(TrainingPhase.Evaluating, Step, StepLimit, Elapsed, latest));
-            if (_test is null) _logger.LogWarning("No test split found; skipping evaluation at step {Step}", Step);
+            if (_test is null)
+            {
+                if (Rank == 0) _logger.LogWarning("No test split found; skipping evaluation at step {Step}", Step);
+            }
             else if (lastEval?.Step != Step || stop) lastEval = Evaluate(cancellationToken.IsCancellationRequested ? CancellationToken.None : cancellationToken);
             if (Config.CheckpointEveryEval || last)
             {
@@ -260,6 +290,7 @@ public sealed class Trainer : IDisposable
 
             lr = _schedule.LearningRate(Step);
             embeddingLr = _embeddingSchedule.LearningRate(Step);
+            if (_ddp is not null && !Config.FreezeWeights) _ddp.AllReduceGradients(_parameters);
             if (Config.GradClipNorm is { } maxNorm && _parameters.Count > 0 && !Config.FreezeWeights)
             {
                 Trm.Torch.Optim.GradClip.ClipGradNorm_(_parameters, maxNorm);
@@ -267,7 +298,15 @@ public sealed class Trainer : IDisposable
             if (_embeddingOptimizer is not null && _head.Model.PuzzleEmbedding is { } embedding && embedding.LocalWeights?.Grad is { } localGrad)
             {
                 _embeddingOptimizer.Group.Lr = embeddingLr;
-                _embeddingOptimizer.Step(localGrad, embedding.LocalIds!);
+                if (_ddp is null)
+                {
+                    _embeddingOptimizer.Step(localGrad, embedding.LocalIds!);
+                }
+                else
+                {
+                    // The reference's distributed sign-SGD: every rank applies the same step to the union of all ranks' rows.
+                    _embeddingOptimizer.Step(_ddp.GatherRows(localGrad), _ddp.GatherRows(embedding.LocalIds!));
+                }
                 localGrad.Zero_();
             }
             if (_optimizer is not null)
@@ -279,6 +318,13 @@ public sealed class Trainer : IDisposable
             _ema?.Update();
             values = PuzzleTensors.ReadScalars(result.Metrics);
         }
+        if (_ddp is not null)
+        {
+            // Metric sums over the whole global batch (the reference reduces them to rank 0; every rank gets them here).
+            var names = values.Keys.Order(StringComparer.Ordinal).ToArray();
+            var sums = _ddp.SumAcrossRanks([.. names.Select(n => values[n])]);
+            values = names.Select((n, i) => (n, i)).ToDictionary(x => x.n, x => sums[x.i]);
+        }
 
         // The reference's reduction: losses per global batch, the rest per halted example.
         var count = Math.Max(values.GetValueOrDefault("count"), 1);
@@ -289,7 +335,7 @@ public sealed class Trainer : IDisposable
         }
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         reported["lr"] = lr;
-        reported["examples_per_second"] = batch.EffectiveBatchSize / Math.Max(seconds, 1e-9);
+        reported["examples_per_second"] = batch.EffectiveBatchSize / Math.Max(seconds, 1e-9); // the global batch's examples
         reported["step_seconds"] = seconds;
         var record = new MetricsRecord(Step, "train", reported);
         _dataState = batch.Next;
@@ -335,6 +381,24 @@ public sealed class Trainer : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var directory = Path.Combine(CheckpointRoot, TrmCheckpoint.StepFolderName(Step));
+        Dictionary<string, Tensor>? carryTensors = _carry is null ? null : TrainingCheckpoint.CarryTensors(_carry);
+        if (_ddp is null) return WriteCheckpoint(directory, carryTensors);
+        // The checkpoint holds the global carry (rank order = row order of the global batch), so it resumes on any world size.
+        var gathered = carryTensors?.ToDictionary(kv => kv.Key, kv => _ddp.GatherRows(kv.Value));
+        try
+        {
+            if (Rank == 0) WriteCheckpoint(directory, gathered);
+            _ddp.Group.Barrier();
+            return directory;
+        }
+        finally
+        {
+            foreach (var t in gathered?.Values.ToArray() ?? []) t.Dispose();
+        }
+    }
+
+    private string WriteCheckpoint(string directory, Dictionary<string, Tensor>? carryTensors)
+    {
         var modelJson = ModelConfig.ToReferenceJson();
         var metadata = new Dictionary<string, string>
         {
@@ -370,9 +434,9 @@ public sealed class Trainer : IDisposable
                 optimizerMetadata["step"] = Step.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 SafeTensors.Save(Path.Combine(temp, TrainingCheckpoint.OptimizerFile), optimizerState.Tensors, optimizerMetadata);
             }
-            if (_carry is not null)
+            if (carryTensors is not null)
             {
-                SafeTensors.Save(Path.Combine(temp, TrainingCheckpoint.CarryFile), TrainingCheckpoint.CarryTensors(_carry));
+                SafeTensors.Save(Path.Combine(temp, TrainingCheckpoint.CarryFile), carryTensors);
             }
             var rng = new Dictionary<string, string>();
             if (_head.Model.ExplorationGenerator is { } generator)
@@ -458,7 +522,7 @@ public sealed class Trainer : IDisposable
         var carryPath = Path.Combine(directory, TrainingCheckpoint.CarryFile);
         if (state.CarryPolicy == CarryPolicy.Restore && File.Exists(carryPath))
         {
-            _carry = TrainingCheckpoint.LoadCarry(_head, carryPath, Device);
+            _carry = TrainingCheckpoint.LoadCarry(_head, carryPath, Device, Rank, WorldSize);
         }
         if (state.Rng.TryGetValue("exploration", out var exploration) && _head.Model.ExplorationGenerator is { } generator)
         {
@@ -474,6 +538,7 @@ public sealed class Trainer : IDisposable
         _batches = null;
         _train.Restore(_dataState);
         _elapsedBefore = state.ElapsedSeconds;
+        _ddp?.Broadcast(_head.StateDict().Values);
         _logger.LogInformation("Resumed {Run} from {Directory} at step {Step}", RunName, directory, Step);
         if (_metricsPath is not null)
         {

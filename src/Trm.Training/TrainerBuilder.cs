@@ -4,7 +4,9 @@ using Trm.Model;
 using Trm.Model.Checkpoints;
 using Trm.Model.Configuration;
 using Trm.Torch;
+using Trm.Torch.Distributed;
 using Trm.Training.Configuration;
+using Trm.Training.Distributed;
 using Trm.Training.Evaluation;
 using Trm.Training.Losses;
 using Trm.Training.Metrics;
@@ -37,6 +39,8 @@ public sealed class TrainerBuilder
     private PuzzleDataset? _trainData;
     private PuzzleDataset? _testData;
     private TrmModel? _model;
+    private ProcessGroup? _group;
+    private long _bucketBytes = DataParallel.DefaultBucketBytes;
     private readonly List<EventHandler<MetricsRecord>> _stepHandlers = [];
     private readonly List<EventHandler<EvaluationResult>> _evaluationHandlers = [];
     private readonly List<EventHandler<string>> _checkpointHandlers = [];
@@ -201,6 +205,24 @@ public sealed class TrainerBuilder
         return this;
     }
 
+    /// <summary>
+    /// Trains data-parallel over <paramref name="group"/> (every rank builds the same trainer with its own group member):
+    /// this rank reads rows [rank·local, (rank+1)·local) of every global batch (<c>global_batch_size</c> stays global,
+    /// local = global / world size), rank 0's weights are broadcast, gradients are summed in buckets of
+    /// <paramref name="bucketBytes"/>, the puzzle-embedding update is gathered from all ranks, metrics are summed across
+    /// ranks, and only rank 0 evaluates and writes checkpoints and metrics. The caller keeps ownership of the group.
+    /// </summary>
+    /// <param name="group">A Gloo (CPU tensors) or NCCL (CUDA tensors) group.</param>
+    /// <param name="bucketBytes">Largest all-reduce bucket of flattened gradients (PyTorch DDP's default: 25 MiB).</param>
+    public TrainerBuilder WithProcessGroup(ProcessGroup group, long bucketBytes = 25L * 1024 * 1024)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bucketBytes);
+        _group = group;
+        _bucketBytes = bucketBytes;
+        return this;
+    }
+
     /// <summary>Calls <paramref name="handler"/> after every optimizer step.</summary>
     /// <param name="handler">Receives the step's metrics.</param>
     public TrainerBuilder OnStep(Action<MetricsRecord> handler)
@@ -238,6 +260,9 @@ public sealed class TrainerBuilder
         if (_trainData is not null && config.DataPaths.Count == 0) config = config with { DataPaths = _trainData.Options.DatasetPaths };
         if (_model is not null) config = config with { Arch = _model.Config with { VocabSize = 0, SeqLen = 0, NumPuzzleIdentifiers = 1, BatchSize = null } };
         config = config.Validate();
+        int rank = _group?.Rank ?? 0, worldSize = _group?.WorldSize ?? 1;
+        if (config.GlobalBatchSize % worldSize != 0)
+            throw new TrmConfigException("global_batch_size", $"is {config.GlobalBatchSize}, not a multiple of the {worldSize} ranks");
         var device = _device ?? ResolveDevice(config.Device);
         var runName = config.ResolveRunName(DateTimeOffset.UtcNow);
         var checkpointRoot = config.ResolveCheckpointPath(runName);
@@ -250,7 +275,7 @@ public sealed class TrainerBuilder
                 : throw new TrmCheckpointException(checkpointRoot, "nothing to resume: the run folder holds no complete step_N checkpoint")
             };
         }
-        else if (config.LoadCheckpoint is null && RunFolderInUse(checkpointRoot))
+        else if (config.LoadCheckpoint is null && rank == 0 && RunFolderInUse(checkpointRoot))
         {
             throw new TrmCheckpointException(checkpointRoot,
                 $"run '{runName}' already exists; resume it (trm train ... --resume, or TrainerBuilder.WithResume()) or choose another run name (+run_name=...)");
@@ -264,6 +289,8 @@ public sealed class TrainerBuilder
             Seed = config.Seed,
             GlobalBatchSize = config.GlobalBatchSize,
             EpochsPerIteration = config.EvalInterval ?? config.Epochs,
+            Rank = rank,
+            WorldSize = worldSize,
         });
         if (_trainData is not null)
         {
@@ -277,7 +304,7 @@ public sealed class TrainerBuilder
         try
         {
             var testPaths = config.DataPathsTest.Count > 0 ? config.DataPathsTest : config.DataPaths;
-            if (_trainData is null && testPaths.All(p => Directory.Exists(Path.Combine(p, "test"))))
+            if (_trainData is null && rank == 0 && testPaths.All(p => Directory.Exists(Path.Combine(p, "test"))))
             {
                 test = PuzzleDataset.Open(new PuzzleDatasetOptions
                 {
@@ -294,7 +321,7 @@ public sealed class TrainerBuilder
                 VocabSize = meta.VocabSize,
                 SeqLen = meta.SeqLen,
                 NumPuzzleIdentifiers = meta.NumPuzzleIdentifiers,
-                BatchSize = config.GlobalBatchSize,
+                BatchSize = config.GlobalBatchSize / worldSize,
             }).ForDevice(device);
             if (_model is not null && (_model.Config.VocabSize != meta.VocabSize || _model.Config.SeqLen != meta.SeqLen || _model.Config.NumPuzzleIdentifiers < meta.NumPuzzleIdentifiers))
             {
@@ -311,7 +338,7 @@ public sealed class TrainerBuilder
                 Device = device,
                 RunName = runName,
                 CheckpointRoot = checkpointRoot,
-                MetricsPath = _metricsDisabled ? null : _metricsPath ?? Path.Combine(checkpointRoot, "metrics.jsonl"),
+                MetricsPath = _metricsDisabled || rank != 0 ? null : _metricsPath ?? Path.Combine(checkpointRoot, "metrics.jsonl"),
                 Logger = _logger,
                 LogInterval = _logInterval,
                 Train = train,
@@ -322,6 +349,8 @@ public sealed class TrainerBuilder
                 StepHandlers = _stepHandlers,
                 EvaluationHandlers = _evaluationHandlers,
                 CheckpointHandlers = _checkpointHandlers,
+                ProcessGroup = _group,
+                BucketBytes = _bucketBytes,
             };
             var trainer = new Trainer(settings);
             if (config.LoadCheckpoint is { } resume)
@@ -382,4 +411,6 @@ internal sealed class TrainerSettings
     public required IReadOnlyList<EventHandler<MetricsRecord>> StepHandlers { get; init; }
     public required IReadOnlyList<EventHandler<EvaluationResult>> EvaluationHandlers { get; init; }
     public required IReadOnlyList<EventHandler<string>> CheckpointHandlers { get; init; }
+    public ProcessGroup? ProcessGroup { get; init; }
+    public long BucketBytes { get; init; } = DataParallel.DefaultBucketBytes;
 }

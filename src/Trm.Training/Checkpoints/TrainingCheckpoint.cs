@@ -49,15 +49,20 @@ internal static class TrainingCheckpoint
         }
     }
 
-    public static TrmCarry LoadCarry(ActLossHead head, string path, Device device)
+    /// <summary>Loads the carry of a checkpoint (the global batch's); with several ranks, this rank's rows of it.</summary>
+    public static TrmCarry LoadCarry(ActLossHead head, string path, Device device, int rank = 0, int worldSize = 1)
     {
         try
         {
             using var file = SafeTensors.Load(path, device);
-            var t = file.Tensors;
+            var t = new Dictionary<string, Tensor>();
+            using var slices = new SliceList();
             foreach (var name in new[] { "inner.z_H", "inner.z_L", "steps", "halted", "current_data.inputs", "current_data.labels", "current_data.puzzle_identifiers" })
             {
-                if (!t.ContainsKey(name)) throw new TrmCheckpointException(path, $"carry tensor '{name}' is missing");
+                if (!file.Tensors.TryGetValue(name, out var whole)) throw new TrmCheckpointException(path, $"carry tensor '{name}' is missing");
+                if (whole.Size(0) % worldSize != 0) throw new TrmCheckpointException(path, $"carry tensor '{name}' has {whole.Size(0)} rows, not a multiple of the {worldSize} ranks");
+                long local = whole.Size(0) / worldSize;
+                t[name] = worldSize == 1 ? whole : slices.Add(whole.Narrow(0, rank * local, local));
             }
             using var batch = new TrmBatch(t["current_data.inputs"].Clone(), t["current_data.labels"].Clone(), t["current_data.puzzle_identifiers"].Clone());
             var carry = head.InitialCarry(batch);
@@ -84,6 +89,23 @@ internal static class TrainingCheckpoint
         catch (Exception e) when (e is not TrmCheckpointException and not OutOfMemoryException)
         {
             throw new TrmCheckpointException(path, $"unreadable carry: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Views taken while loading, disposed together.</summary>
+    private sealed class SliceList : IDisposable
+    {
+        private readonly List<Tensor> _views = [];
+
+        public Tensor Add(Tensor view)
+        {
+            _views.Add(view);
+            return view;
+        }
+
+        public void Dispose()
+        {
+            foreach (var v in _views) v.Dispose();
         }
     }
 }
