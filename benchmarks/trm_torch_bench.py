@@ -24,6 +24,14 @@ def rms_norm(x, eps=1e-5):
     return (x * torch.rsqrt(x.square().mean(-1, keepdim=True) + eps)).to(dt)
 
 
+def sdpa(q, k, v):
+    """Non-causal attention: torch's fused kernel from 2.0, else the formula (torch 1.13 on CPU dry runs)."""
+    if hasattr(F, "scaled_dot_product_attention"):
+        return F.scaled_dot_product_attention(q, k, v)
+    w = torch.softmax((q @ k.transpose(-2, -1)).float() / math.sqrt(q.shape[-1]), dim=-1).to(q.dtype)
+    return w @ v
+
+
 def swiglu_width(hidden, expansion):
     inter = round(expansion * hidden * 2 / 3)
     return (inter + 255) // 256 * 256
@@ -67,7 +75,7 @@ class Block(nn.Module):
             nh = self.cfg["heads"]
             q, k, v = self.qkv(x).view(b, s, 3, nh, h // nh).unbind(2)
             q, k = rope(q, cos, sin), rope(k, cos, sin)
-            att = F.scaled_dot_product_attention(q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2))
+            att = sdpa(q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2))
             x = rms_norm(x + self.o(att.transpose(1, 2).reshape(b, s, h)))
         return rms_norm(x + self.mlp(x))
 
