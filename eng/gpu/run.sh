@@ -1,13 +1,29 @@
 #!/usr/bin/env bash
 # GPU round, on a machine with PyTorch + CUDA and no .NET SDK (the runner was published beforehand by eng/gpu/publish.sh
 # into eng/gpu/out). Builds the shim against this machine's torch, runs the CUDA checks and the GPU benchmarks of
-# Trm.Torch and of PyTorch, and prints one table. Usage: eng/gpu/run.sh [python3]
+# Trm.Torch and of PyTorch, and writes $OUT/report.json + $OUT/report.md. Usage: eng/gpu/run.sh [--cpu] [python3]
+#   --cpu: dry run without a GPU (the shim from native/build, the CPU checks and the small TRM workloads; PyTorch skipped
+#          when python3 has no torch). Proves the script and the report end to end.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+CPU=0
+[ "${1:-}" = "--cpu" ] && { CPU=1; shift; }
 PY="${1:-python3}"
 OUT="${OUT:-artifacts/gpu}"
 mkdir -p "$OUT"
 [ -x eng/gpu/out/GpuRunner ] || { echo "eng/gpu/out/GpuRunner missing: run eng/gpu/publish.sh on a machine with the .NET SDK first" >&2; exit 2; }
+
+if [ "$CPU" = 1 ]; then
+  LIB=native/build/libtrm_native.so
+  [ -f "$LIB" ] || { cmake -S native -B native/build -DCMAKE_BUILD_TYPE=Release > "$OUT/cmake.log" && cmake --build native/build -j 2 >> "$OUT/cmake.log"; }
+  set +e
+  TRM_NATIVE_LIB="$PWD/$LIB" eng/gpu/out/GpuRunner --cpu --json "$OUT/dotnet.jsonl" | tee "$OUT/dotnet.md"
+  RC=${PIPESTATUS[0]}
+  set -e
+  if "$PY" -c 'import torch' 2>/dev/null; then "$PY" benchmarks/trm_torch_bench.py --device cpu --small-only > "$OUT/python.jsonl"; else : > "$OUT/python.jsonl"; fi
+  "$PY" eng/gpu/report.py "$OUT" "CPU dry run (no GPU): small TRM workloads on the CPU; PyTorch peers only if torch is importable"
+  exit "$RC"
+fi
 
 TORCH_PREFIX="$("$PY" -c 'import torch;print(torch.utils.cmake_prefix_path)')"
 TORCH_ROOT="$("$PY" -c 'import os,torch;print(os.path.dirname(torch.__file__))')"
@@ -44,19 +60,7 @@ TRM_NATIVE_LIB="$PWD/$LIB" eng/gpu/out/GpuRunner --json "$OUT/dotnet.jsonl" | te
 RC=${PIPESTATUS[0]}
 set -e
 "$PY" eng/gpu/bench_gpu.py > "$OUT/python.jsonl"
+timeout 300 "$PY" benchmarks/trm_torch_bench.py --device cuda >> "$OUT/python.jsonl" || echo "benchmarks/trm_torch_bench.py failed or ran past 300 s (partial results kept)" >&2
+"$PY" eng/gpu/report.py "$OUT" "GPU round: $("$PY" -c 'import torch;print("torch", torch.__version__, "CUDA", torch.version.cuda, torch.cuda.get_device_name(0))')"
 
-"$PY" - "$OUT" <<'PYEOF'
-import json, os, sys
-out = sys.argv[1]
-load = lambda f: {r["name"]: r for r in map(json.loads, open(os.path.join(out, f)))} if os.path.exists(os.path.join(out, f)) else {}
-d, p = load("dotnet.jsonl"), load("python.jsonl")
-print()
-print(f"| workload | Trm.Torch us | PyTorch us | PyTorch / Trm.Torch |")
-print(f"| --- | ---: | ---: | ---: |")
-for name, pr in p.items():
-    dr = d.get(name)
-    dv = f"{dr['MedianUs']:.1f}" if dr else "n/a"
-    sp = f"{pr['median_us'] / dr['MedianUs']:.2f}x" if dr else "n/a"
-    print(f"| {name} | {dv} | {pr['median_us']:.1f} | {sp} |")
-PYEOF
 exit "$RC"
