@@ -1,8 +1,8 @@
-using Trm.Training.Metrics;
 using Trm.Data.Puzzles.Sudoku;
 using Trm.Model;
 using Trm.Torch;
 using Trm.Training.Configuration;
+using Trm.Training.Metrics;
 
 namespace Trm.Training.Tests.Training;
 
