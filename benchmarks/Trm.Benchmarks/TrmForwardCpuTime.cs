@@ -20,11 +20,7 @@ internal static partial class TrmForwardCpuTime
     public static void Run(string[] args)
     {
         int runs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10;
-        // The same thread counts as the peer: TRM_BENCH_THREADS, else 1 (libtorch's default on this 1-core/2-thread VM).
-        int threads = int.TryParse(Environment.GetEnvironmentVariable("TRM_BENCH_THREADS"), out int n) && n > 0 ? n : 1;
-        Trm.Torch.Engine.SetNumThreads(threads);
-        Console.WriteLine($"Trm.Sdk: libtorch {Trm.Torch.Engine.Version}, {Trm.Torch.Engine.NumThreads} intra-op threads, " +
-                          $"{OpCounter.NumInteropThreads} inter-op threads, {Trm.Torch.Engine.NumBlasThreads} OpenBLAS threads");
+        PinThreads();
         foreach (string setup in new[] { "cpu-attn", "cpu-mlp_t" })
         {
             var bench = new TrmForwardBenchmarks { Setup = setup };
@@ -34,6 +30,18 @@ internal static partial class TrmForwardCpuTime
             bench.GlobalCleanup();
             Console.WriteLine($"{setup}: RecursiveStepNoGrad {noGrad}; TrainingStep {train}");
         }
+    }
+
+    /// <summary>
+    /// The same thread counts as the peers: TRM_BENCH_THREADS, else 1 (libtorch's default on this 1-core/2-thread VM),
+    /// for libtorch's intra-op pool and OpenBLAS; prints them.
+    /// </summary>
+    internal static void PinThreads()
+    {
+        int threads = int.TryParse(Environment.GetEnvironmentVariable("TRM_BENCH_THREADS"), out int n) && n > 0 ? n : 1;
+        Trm.Torch.Engine.SetNumThreads(threads);
+        Console.WriteLine($"Trm.Sdk: libtorch {Trm.Torch.Engine.Version}, {Trm.Torch.Engine.NumThreads} intra-op threads, " +
+                          $"{OpCounter.NumInteropThreads} inter-op threads, {Trm.Torch.Engine.NumBlasThreads} OpenBLAS threads");
     }
 
     public static void CountOps()
@@ -46,23 +54,25 @@ internal static partial class TrmForwardCpuTime
             Print(setup, "TrainingStep", bench.TrainingStep);
             bench.GlobalCleanup();
         }
+    }
 
-        static void Print(string setup, string step, Action run)
+    /// <summary>Prints "setup step op count inclusive-µs" for the libtorch operators one call of <paramref name="run"/> dispatches.</summary>
+    internal static void Print(string setup, string step, Action run)
+    {
+        run(); // warm-up outside the count
+        using var counter = OpCounter.Start();
+        long start = Stopwatch.GetTimestamp();
+        run();
+        double stepUs = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+        Console.WriteLine(FormattableString.Invariant($"{setup} {step} *step 1 {stepUs:F0}"));
+        foreach (var (op, stats) in counter.Stop().OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
-            run(); // warm-up outside the count
-            using var counter = OpCounter.Start();
-            long start = Stopwatch.GetTimestamp();
-            run();
-            double stepUs = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
-            Console.WriteLine(FormattableString.Invariant($"{setup} {step} *step 1 {stepUs:F0}"));
-            foreach (var (op, stats) in counter.Stop().OrderBy(kv => kv.Key, StringComparer.Ordinal))
-            {
-                Console.WriteLine(FormattableString.Invariant($"{setup} {step} {op} {stats.Count} {stats.Total.TotalMicroseconds:F0}"));
-            }
+            Console.WriteLine(FormattableString.Invariant($"{setup} {step} {op} {stats.Count} {stats.Total.TotalMicroseconds:F0}"));
         }
     }
 
-    private static string Measure(Action step, int runs)
+    /// <summary>3 warm-up calls, then <paramref name="runs"/> timed calls: minimum and median process CPU time and wall time.</summary>
+    internal static string Measure(Action step, int runs)
     {
         for (int i = 0; i < 3; i++) step();
         var cpu = new double[runs];
@@ -87,7 +97,8 @@ internal static partial class TrmForwardCpuTime
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
-    private static double CpuMs()
+    /// <summary>Process CPU time in milliseconds (all threads).</summary>
+    internal static double CpuMs()
     {
         if (clock_gettime(ProcessCpuTimeClock, out var ts) != 0) throw new InvalidOperationException("clock_gettime failed");
         return ts.Seconds * 1e3 + ts.Nanoseconds / 1e6;
