@@ -10,11 +10,11 @@ namespace Trm.Benchmarks.ChatLearning;
 /// </summary>
 internal static class ChatLearningPlot
 {
-    private static readonly (string Column, string Label)[] Axes =
+    private static readonly (string Column, double Scale, string Label)[] Axes =
     [
-        ("tokens", "training tokens"),
-        ("train_flops", "training FLOPs (matrix products)"),
-        ("train_cpu_s", "training CPU seconds (1 thread)"),
+        ("tokens", 1e-3, "training tokens (thousands)"),
+        ("train_flops", 1e-12, "training TFLOP (matrix products)"),
+        ("train_cpu_s", 1, "training CPU seconds (1 thread)"),
     ];
 
     /// <param name="output">The PNG path.</param>
@@ -34,7 +34,7 @@ internal static class ChatLearningPlot
             plot.YLabel("validation cross-entropy (nats/token)");
             foreach (var (legend, rows) in tables)
             {
-                var xs = rows.Select(r => r[Axes[i].Column]).ToArray();
+                var xs = rows.Select(r => r[Axes[i].Column] * Axes[i].Scale).ToArray();
                 var ys = rows.Select(r => r["val_loss"]).ToArray();
                 var line = plot.Add.Scatter(xs, ys);
                 line.LegendText = legend;
