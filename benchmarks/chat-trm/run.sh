@@ -5,8 +5,7 @@
 #   <tok>-plain.csv          the plain transformer, the same N steps (equal tokens)
 #   <tok>-plain-compute.csv  the plain transformer, M steps: at least the TRM's training CPU time (equal compute;
 #                            M from the per-step CPU times of a first measurement: 0.55 / 0.085 s char, 1.6 / 1.1 s GPT-2).
-#                            GPT-2: M = CHAT_TRM_GPT2_COMPUTE_STEPS, default 0 = not run (as on the page: on the loaded
-#                            machine it could not finish in time; 150 is the compute-matched length).
+#                            (M = 1,400 char, 140 GPT-2; CHAT_TRM_GPT2_COMPUTE_STEPS=0 skips the GPT-2 one).
 # then the curves (docs/images/chat-trm-<tok>.png). All six runs go side by side (this machine is shared and loaded;
 # CPU time per step, not wall time, is what is compared). Usage: benchmarks/chat-trm/run.sh [char|gpt2 ...]
 # TRM_SHAKESPEARE overrides the text (default /work/shared/data/tinyshakespeare/input.txt).
@@ -40,7 +39,7 @@ toks=("$@")
 for tok in "${toks[@]}"; do
   case $tok in
     char) compare char 200 20 1400 140 & ;;   # N: 200 × 8 × 128 = 204,800 tokens (0.20 epoch of 1,003,854)
-    gpt2) long=${CHAT_TRM_GPT2_COMPUTE_STEPS:-0}
+    gpt2) long=${CHAT_TRM_GPT2_COMPUTE_STEPS:-140}
           compare gpt2 100 10 "$long" $(( (long + 9) / 10 )) & ;;   # N: 100 × 8 × 128 = 102,400 tokens (0.34 epoch of 301,966)
     *) echo "unknown tokenization '$tok' (char or gpt2)" >&2; exit 2 ;;
   esac
