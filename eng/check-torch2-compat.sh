@@ -4,7 +4,7 @@
 # `dpkg -x`, and runs `g++ -fsyntax-only` on every source in three configurations:
 #   cpu        - the plain CPU build
 #   cpu+gloo   - with the c10d/Gloo process groups (TRM_WITH_GLOO and torch's own USE_C10D_GLOO/USE_DISTRIBUTED)
-#   cuda+nccl  - TRM_WITH_CUDA and USE_C10D_NCCL. Debian main has no CUDA/NCCL headers, so this configuration uses
+#   cuda+nccl  - TRM_WITH_CUDA, TRM_WITH_CUDA_KERNELS (fused.cpp's autograd functions) and USE_C10D_NCCL. Debian main has no CUDA/NCCL headers, so this configuration uses
 #                declarations-only stand-ins for cuda.h, cuda_runtime_api.h, nccl.h, cublas... written below. They let
 #                torch's c10/cuda, ATen/cuda and c10d NCCL headers parse so that the shim's calls into them are checked;
 #                nothing is linked or run.
@@ -135,7 +135,7 @@ COMMON=(-std="$STD" -fsyntax-only -Wall -Wno-unused-parameter -I"$ROOT/native/sr
 declare -A CONFIGS=(
   [cpu]=""
   [cpu+gloo]="-DUSE_DISTRIBUTED -DUSE_C10D_GLOO -DTRM_WITH_GLOO=1"
-  [cuda+nccl]="-DUSE_DISTRIBUTED -DUSE_C10D_GLOO -DTRM_WITH_GLOO=1 -DTRM_WITH_CUDA=1 -DUSE_C10D_NCCL -I$STUB"
+  [cuda+nccl]="-DUSE_DISTRIBUTED -DUSE_C10D_GLOO -DTRM_WITH_GLOO=1 -DTRM_WITH_CUDA=1 -DTRM_WITH_CUDA_KERNELS=1 -DUSE_C10D_NCCL -I$STUB"
 )
 mkdir -p "$WORK/logs"
 check() {  # config file -> writes $WORK/logs/<config>__<file>.log, prints one status line

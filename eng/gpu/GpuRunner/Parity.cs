@@ -109,9 +109,8 @@ internal static class Parity
                     FusedKernels.Enabled = true;
                     try
                     {
-                        var fusedStep = Step(config, device);
-                        double t = FusedTolerance(dtype) * 5; // a whole recursion, not one kernel
-                        return Compare(fusedStep, plain, (t, t, t * 2));
+                        // A whole recursion: the same tolerances as the device-vs-CPU parity of this dtype.
+                        return Compare(Step(config, device), plain, Tolerance(dtype));
                     }
                     finally
                     {

@@ -10,7 +10,8 @@ using Trm.Torch.Cuda;
 int jsonAt = Array.IndexOf(args, "--json");
 string? jsonPath = jsonAt >= 0 && jsonAt + 1 < args.Length ? args[jsonAt + 1] : null;
 bool cpu = args.Contains("--cpu");
-var report = new Report();
+if (jsonPath is not null) File.Delete(jsonPath);
+var report = new Report(jsonPath);
 report.Info("libtorch", Engine.Version);
 report.Info("CUDA compiled", CudaDevice.IsCompiled.ToString());
 report.Info("CUDA devices", CudaDevice.IsCompiled ? CudaDevice.DeviceCount.ToString() : "0");
@@ -24,22 +25,24 @@ if (!cpu && !CudaDevice.IsAvailable)
 }
 
 var device = cpu ? Device.Cpu : Device.Cuda();
-Checks.RunAll(report, device);
-Parity.Run(report, device);
-GraphChecks.Run(report, device);
+// Every stage is guarded: an exception outside a check (e.g. out of memory in a benchmark) is reported as a failed check and
+// the round goes on to the next stage.
+void Stage(string name, Action body) => report.Check($"stage completed: {name}", body);
+Stage("CUDA checks", () => Checks.RunAll(report, device));
+Stage("TRM parity", () => Parity.Run(report, device));
+Stage("CUDA graphs and memory", () => GraphChecks.Run(report, device));
 if (cpu)
 {
-    TrmBench.Run(report, device, "small attention", TrmBench.Small(mlpT: false), warmup: 1, rounds: 3);
-    TrmBench.Run(report, device, "small mlp_t", TrmBench.Small(mlpT: true), warmup: 1, rounds: 3);
+    Stage("TRM small attention", () => TrmBench.Run(report, device, "small attention", TrmBench.Small(mlpT: false), warmup: 1, rounds: 3));
+    Stage("TRM small mlp_t", () => TrmBench.Run(report, device, "small mlp_t", TrmBench.Small(mlpT: true), warmup: 1, rounds: 3));
 }
 else
 {
-    Benchmarks.RunAll(report);
-    TrmBench.Run(report, device, "small attention", TrmBench.Small(mlpT: false), warmup: 5, rounds: 20);
-    TrmBench.Run(report, device, "small mlp_t", TrmBench.Small(mlpT: true), warmup: 5, rounds: 20);
-    TrmBench.Run(report, device, "sudoku attention", TrmBench.Sudoku(mlpT: false), warmup: 3, rounds: 10);
-    TrmBench.Run(report, device, "sudoku mlp_t", TrmBench.Sudoku(mlpT: true), warmup: 3, rounds: 10);
+    Stage("micro-benchmarks", () => Benchmarks.RunAll(report));
+    Stage("TRM small attention", () => TrmBench.Run(report, device, "small attention", TrmBench.Small(mlpT: false), warmup: 5, rounds: 20));
+    Stage("TRM small mlp_t", () => TrmBench.Run(report, device, "small mlp_t", TrmBench.Small(mlpT: true), warmup: 5, rounds: 20));
+    Stage("TRM sudoku attention", () => TrmBench.Run(report, device, "sudoku attention", TrmBench.Sudoku(mlpT: false), warmup: 3, rounds: 10));
+    Stage("TRM sudoku mlp_t", () => TrmBench.Run(report, device, "sudoku mlp_t", TrmBench.Sudoku(mlpT: true), warmup: 3, rounds: 10));
 }
 report.Print();
-if (jsonPath is not null) report.WriteJson(jsonPath);
 return report.Failed == 0 ? 0 : 1;

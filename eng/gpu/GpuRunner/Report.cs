@@ -15,15 +15,22 @@ internal sealed record Timing(string Name, double MedianUs, double MeanUs)
 /// <summary>One check: PASS, FAIL (with the error) or SKIP (with the reason, e.g. no CUDA in a dry run).</summary>
 internal sealed record CheckResult(string Name, string Status, string Detail);
 
+/// <summary>One line of context (versions, devices).</summary>
+internal sealed record InfoLine(string Info, string Value);
+
 [JsonSerializable(typeof(Timing))]
+[JsonSerializable(typeof(InfoLine))]
 [JsonSerializable(typeof(CheckResult))]
 internal sealed partial class ReportJson : JsonSerializerContext;
 
 /// <summary>Thrown by a check body that cannot run here (e.g. a CUDA-only check in the CPU dry run).</summary>
 internal sealed class SkipException(string reason) : Exception(reason);
 
-/// <summary>Collects info lines, check results and timings; prints them as one table.</summary>
-internal sealed class Report
+/// <summary>
+/// Collects info lines, check results and timings; prints them as one table at the end. Each check and timing is also
+/// appended to the JSON-lines file at once (and echoed to stderr), so that a crash or a timeout keeps what was measured.
+/// </summary>
+internal sealed class Report(string? jsonPath)
 {
     private readonly List<(string Name, string Value)> _info = new();
 
@@ -31,24 +38,53 @@ internal sealed class Report
 
     public List<Timing> Timings { get; } = new();
 
+    public void Add(Timing t)
+    {
+        Timings.Add(t);
+        Append(System.Text.Json.JsonSerializer.Serialize(t, ReportJson.Default.Timing), $"time {t.Name}: {t.MedianUs:F1} us");
+    }
+
+    private void AddCheck(CheckResult c)
+    {
+        Checks.Add(c);
+        Append(System.Text.Json.JsonSerializer.Serialize(c, ReportJson.Default.CheckResult), $"check {c.Name}: {c.Status} {c.Detail}");
+    }
+
+    private void Append(string json, string progress)
+    {
+        Console.Error.WriteLine(progress);
+        if (jsonPath is not null) File.AppendAllLines(jsonPath, [json]);
+    }
+
     public int Failed => Checks.Count(c => c.Status == "FAIL");
 
-    public void Info(string name, string value) => _info.Add((name, value));
+    public void Info(string name, string value)
+    {
+        _info.Add((name, value));
+        Append(System.Text.Json.JsonSerializer.Serialize(new InfoLine(name, value), ReportJson.Default.InfoLine), $"{name}: {value}");
+    }
 
     public void Check(string name, Action body)
     {
+        AddCheck(Run(name, body, out _));
+    }
+
+    private static CheckResult Run(string name, Action body, out bool passed)
+    {
+        passed = false;
         try
         {
             body();
-            Checks.Add(new CheckResult(name, "PASS", ""));
+            passed = true;
+            return new CheckResult(name, "PASS", "");
         }
         catch (SkipException e)
         {
-            Checks.Add(new CheckResult(name, "SKIP", e.Message));
+            return new CheckResult(name, "SKIP", e.Message);
         }
         catch (Exception e)
         {
-            Checks.Add(new CheckResult(name, "FAIL", e.GetType().Name + ": " + e.Message.Split('\n')[0]));
+            return new CheckResult(name, "FAIL", e.GetType().Name + ": " + e.Message.Split('\n')[0]);
         }
     }
 
@@ -56,8 +92,8 @@ internal sealed class Report
     public void Check(string name, Func<string> body)
     {
         string detail = "";
-        Check(name, () => { detail = body(); });
-        if (Checks[^1].Status == "PASS") Checks[^1] = Checks[^1] with { Detail = detail };
+        var result = Run(name, () => { detail = body(); }, out bool passed);
+        AddCheck(passed ? result with { Detail = detail } : result);
     }
 
     public void Print()
@@ -73,11 +109,6 @@ internal sealed class Report
         }
         Console.WriteLine($"{Checks.Count(c => c.Status == "PASS")} checks passed, {Failed} failed, {Checks.Count(c => c.Status == "SKIP")} skipped");
     }
-
-    /// <summary>Writes timings and checks as JSON lines (the input of eng/gpu/report.py).</summary>
-    public void WriteJson(string path) => File.WriteAllLines(path,
-        Timings.Select(t => System.Text.Json.JsonSerializer.Serialize(t, ReportJson.Default.Timing))
-            .Concat(Checks.Select(c => System.Text.Json.JsonSerializer.Serialize(c, ReportJson.Default.CheckResult))));
 
     private static string Gib(long bytes) => (bytes / (1024.0 * 1024 * 1024)).ToString("F2", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -110,9 +110,9 @@ internal static class TrmBench
             try
             {
                 model.Train();
-                report.Timings.Add(Time($"TRM {label} training step{suffix}", device, TrainingStep, warmup, rounds));
+                report.Add(Time($"TRM {label} training step{suffix}", device, TrainingStep, warmup, rounds));
                 model.Eval();
-                report.Timings.Add(Time($"TRM {label} no-grad ACT step{suffix}", device, () => NoGradStep(model, batch), warmup, rounds));
+                report.Add(Time($"TRM {label} no-grad ACT step{suffix}", device, () => NoGradStep(model, batch), warmup, rounds));
             }
             finally
             {
@@ -152,7 +152,7 @@ internal static class TrmBench
         {
             var (step, o) = build();
             owner = o;
-            report.Timings.Add(Time(name, device, step, warmup, rounds));
+            report.Add(Time(name, device, step, warmup, rounds));
         }
         catch (Exception e)
         {
