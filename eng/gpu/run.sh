@@ -62,8 +62,15 @@ else
   grep -q 'C++20 or later' "$TORCH_ROOT/include/ATen/ATen.h" && STD=c++20
   EXTRA_OBJ=()
   EXTRA_LIB=()
-  if [ -n "$NVCC" ] && "$NVCC" -std=c++17 -O3 -arch=sm_90 -Xcompiler -fPIC,-fvisibility=hidden -c native/src/kernels.cu -o "$BUILD/kernels.o" > "$OUT/nvcc.log" 2>&1; then
-    CUDART="$(ls "$TORCH_ROOT"/lib/libcudart*.so* "$NVROOT"/nvidia/cuda_runtime/lib/libcudart.so* "$(dirname "$NVCC")"/../lib64/libcudart.so* 2>/dev/null | head -1)"
+  # TRM_NVCC_FLAGS: extra nvcc flags, e.g. "-ccbin clang-14" where the default host compiler is too new for this nvcc.
+  read -r -a NVCC_EXTRA <<< "${TRM_NVCC_FLAGS:-}"
+  if [ -n "$NVCC" ] && "$NVCC" "${NVCC_EXTRA[@]}" -std=c++17 -O3 -arch=sm_90 -Xcompiler -fPIC,-fvisibility=hidden -c native/src/kernels.cu -o "$BUILD/kernels.o" > "$OUT/nvcc.log" 2>&1; then
+    # ls fails when a pattern matches nothing: `|| true` keeps set -e/pipefail from ending the script.
+    # The libcudart torch itself uses comes first (its lib folder, the pip nvidia-cuda-runtime package), then the toolkit's,
+    # then whatever the dynamic linker knows.
+    CUDART="$(ls "$TORCH_ROOT"/lib/libcudart*.so* "$NVROOT"/nvidia/cuda_runtime/lib/libcudart.so* "$(dirname "$NVCC")"/../lib64/libcudart.so* \
+      /usr/local/cuda/lib64/libcudart.so* 2>/dev/null | head -1 || true)"
+    [ -n "$CUDART" ] || CUDART="$(ldconfig -p 2>/dev/null | awk '/libcudart\.so/ { print $NF; exit }' || true)"
     if [ -n "$CUDART" ]; then
       INCLUDES+=(-DTRM_WITH_CUDA_KERNELS=1)
       EXTRA_OBJ=("$BUILD/kernels.o")
