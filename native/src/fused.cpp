@@ -79,6 +79,7 @@ struct AddRmsNormFn : public torch::autograd::Function<AddRmsNormFn> {
     auto saved = ctx->get_saved_variables();
     const at::Tensor& sum = saved[0];
     const at::Tensor& rstd = saved[1];
+    if (!grads[0].defined()) return {at::Tensor(), at::Tensor(), at::Tensor()};
     c10::cuda::CUDAGuard guard(sum.device());
     auto dy = grads[0].to(sum.scalar_type()).contiguous();
     auto dx = at::empty_like(sum);
@@ -104,6 +105,7 @@ struct SwiGluFn : public torch::autograd::Function<SwiGluFn> {
   static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx, torch::autograd::variable_list grads) {
     auto saved = ctx->get_saved_variables();
     const at::Tensor& gate_up = saved[0];
+    if (!grads[0].defined()) return {at::Tensor()};
     c10::cuda::CUDAGuard guard(gate_up.device());
     auto dout = grads[0].to(gate_up.scalar_type()).contiguous();
     auto dgate_up = at::empty_like(gate_up);
