@@ -97,7 +97,7 @@ echo "shim built after ${SECONDS}s"
 BUDGET="${TRM_GPU_BUDGET_S:-500}"
 cap() { local left=$((BUDGET - SECONDS - $1)); [ "$left" -lt "$2" ] && left=$2; echo "$left"; }
 set +e
-timeout "$(cap 150 120)" env TRM_NATIVE_LIB="$PWD/$LIB" eng/gpu/out/GpuRunner --json "$OUT/dotnet.jsonl" 2> "$OUT/dotnet.log" | tee "$OUT/dotnet.md"
+timeout "$(cap 120 150)" env TRM_NATIVE_LIB="$PWD/$LIB" eng/gpu/out/GpuRunner --json "$OUT/dotnet.jsonl" 2> "$OUT/dotnet.log" | tee "$OUT/dotnet.md"
 RC=${PIPESTATUS[0]}
 [ "$RC" = 124 ] && echo "GpuRunner stopped at its time cap (partial results in $OUT/dotnet.jsonl, progress in $OUT/dotnet.log)" >&2
 echo "GpuRunner done after ${SECONDS}s (exit $RC)"
