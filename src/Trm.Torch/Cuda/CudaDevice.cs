@@ -59,6 +59,27 @@ public static unsafe class CudaDevice
     /// <summary>Peak bytes reserved since start or <see cref="ResetPeakMemoryStats"/>.</summary>
     public static long MaxMemoryReserved(int device = 0) => Stat(device, MemoryStat.PeakReserved, "cuda.max_memory_reserved");
 
+    /// <summary>
+    /// All four allocator statistics of <paramref name="device"/> at once. Never throws for a missing GPU or a shim built
+    /// without CUDA: the result then has <see cref="CudaMemoryStats.IsSupported"/> false and the reason.
+    /// </summary>
+    /// <param name="device">CUDA device index.</param>
+    public static CudaMemoryStats MemoryStats(int device = 0)
+    {
+        NativeLibraryResolver.EnsureLoaded();
+        if (!IsCompiled) return CudaMemoryStats.Unsupported("trm_native was built without CUDA (libtorch has no CUDA support)");
+        int count = DeviceCount;
+        if (device < 0 || device >= count) return CudaMemoryStats.Unsupported($"no CUDA device {device} ({count} visible)");
+        return new CudaMemoryStats
+        {
+            IsSupported = true,
+            AllocatedBytes = MemoryAllocated(device),
+            ReservedBytes = MemoryReserved(device),
+            PeakAllocatedBytes = MaxMemoryAllocated(device),
+            PeakReservedBytes = MaxMemoryReserved(device),
+        };
+    }
+
     /// <summary>Resets the peak statistics.</summary>
     public static void ResetPeakMemoryStats(int device = 0)
     {
