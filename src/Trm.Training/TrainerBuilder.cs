@@ -1,10 +1,13 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Trm.Core.IO;
 using Trm.Data.Puzzles;
 using Trm.Model;
 using Trm.Model.Checkpoints;
 using Trm.Model.Configuration;
 using Trm.Torch;
 using Trm.Torch.Distributed;
+using Trm.Training.Checkpoints;
 using Trm.Training.Configuration;
 using Trm.Training.Distributed;
 using Trm.Training.Evaluation;
@@ -267,6 +270,22 @@ public sealed class TrainerBuilder
         var runName = config.ResolveRunName(DateTimeOffset.UtcNow);
         var checkpointRoot = config.ResolveCheckpointPath(runName);
         config = config with { RunName = runName };
+        var metricsPath = _metricsDisabled || rank != 0 ? null : _metricsPath ?? Path.Combine(checkpointRoot, "metrics.jsonl");
+        // Only rank 0 writes to the run folder, so only rank 0 locks it.
+        var runLock = rank == 0 ? RunFolder.Acquire(checkpointRoot, metricsPath, _logger ?? NullLogger.Instance) : null;
+        try
+        {
+            return BuildLocked(config, device, runName, checkpointRoot, metricsPath, rank, worldSize, runLock);
+        }
+        catch
+        {
+            runLock?.Dispose();
+            throw;
+        }
+    }
+
+    private Trainer BuildLocked(TrainConfig config, Device device, string runName, string checkpointRoot, string? metricsPath, int rank, int worldSize, DirectoryLock? runLock)
+    {
         if (_resume && config.LoadCheckpoint is null)
         {
             config = config with
@@ -332,13 +351,14 @@ public sealed class TrainerBuilder
             model.ExplorationGenerator = new Generator(config.Seed + 1);
             head = new ActLossHead(model, config.LossType);
 
+            string? resumedFrom = null;
             var settings = new TrainerSettings
             {
                 Config = config,
                 Device = device,
                 RunName = runName,
                 CheckpointRoot = checkpointRoot,
-                MetricsPath = _metricsDisabled || rank != 0 ? null : _metricsPath ?? Path.Combine(checkpointRoot, "metrics.jsonl"),
+                MetricsPath = metricsPath,
                 Logger = _logger,
                 LogInterval = _logInterval,
                 Train = train,
@@ -348,7 +368,10 @@ public sealed class TrainerBuilder
                 OwnsModel = _model is null,
                 StepHandlers = _stepHandlers,
                 EvaluationHandlers = _evaluationHandlers,
-                CheckpointHandlers = _checkpointHandlers,
+                CheckpointHandlers = config.KeepLastCheckpoints is { } keep && rank == 0
+                    ? [.. _checkpointHandlers, (_, _) => CheckpointRetention.Prune(checkpointRoot, keep, resumedFrom, _logger ?? NullLogger.Instance)]
+                    : _checkpointHandlers,
+                RunLock = runLock,
                 ProcessGroup = _group,
                 BucketBytes = _bucketBytes,
             };
@@ -357,6 +380,7 @@ public sealed class TrainerBuilder
             {
                 var directory = File.Exists(Path.Combine(resume, TrmCheckpoint.ManifestFile)) ? resume
                     : TrmCheckpoint.FindLatest(resume) ?? throw new TrmCheckpointException(resume, "no complete step_N checkpoint found");
+                resumedFrom = directory;
                 try
                 {
                     trainer.LoadCheckpoint(directory);
@@ -413,4 +437,5 @@ internal sealed class TrainerSettings
     public required IReadOnlyList<EventHandler<string>> CheckpointHandlers { get; init; }
     public ProcessGroup? ProcessGroup { get; init; }
     public long BucketBytes { get; init; } = DataParallel.DefaultBucketBytes;
+    public DirectoryLock? RunLock { get; init; }
 }
