@@ -272,6 +272,7 @@ public sealed class TrainerBuilder
         config = config with { RunName = runName };
         var metricsPath = _metricsDisabled || rank != 0 ? null : _metricsPath ?? Path.Combine(checkpointRoot, "metrics.jsonl");
         // Only rank 0 writes to the run folder, so only rank 0 locks it.
+        var created = !Directory.Exists(checkpointRoot);
         var runLock = rank == 0 ? RunFolder.Acquire(checkpointRoot, metricsPath, _logger ?? NullLogger.Instance) : null;
         try
         {
@@ -280,6 +281,7 @@ public sealed class TrainerBuilder
         catch
         {
             runLock?.Dispose();
+            if (created) RunFolder.DeleteIfEmpty(checkpointRoot);
             throw;
         }
     }
@@ -408,13 +410,17 @@ public sealed class TrainerBuilder
         Directory.Exists(checkpointRoot)
         && (File.Exists(Path.Combine(checkpointRoot, "metrics.jsonl")) || Directory.EnumerateDirectories(checkpointRoot, "step_*").Any());
 
-    /// <summary>Turns <c>auto</c>, <c>cpu</c>, <c>cuda</c> or <c>cuda:N</c> into a device.</summary>
+    /// <summary>Turns <c>auto</c>, <c>cpu</c>, <c>cuda</c> or <c>cuda:N</c> into a device, checking that a CUDA device can be used here.</summary>
     /// <param name="name">The device setting.</param>
-    public static Device ResolveDevice(string name) => name switch
+    /// <exception cref="FormatException">The text names no known device.</exception>
+    /// <exception cref="NotSupportedException">A CUDA device was asked for on a build without CUDA or a machine without that GPU.</exception>
+    public static Device ResolveDevice(string name)
     {
-        "auto" => Trm.Torch.Cuda.CudaDevice.IsAvailable ? Device.Cuda(0) : Device.Cpu,
-        _ => Device.Parse(name),
-    };
+        if (name == "auto") return Trm.Torch.Cuda.CudaDevice.IsAvailable ? Device.Cuda(0) : Device.Cpu;
+        var device = Device.Parse(name);
+        Trm.Torch.Cuda.CudaDevice.EnsureAvailable(device);
+        return device;
+    }
 }
 
 /// <summary>Everything the builder hands the trainer.</summary>

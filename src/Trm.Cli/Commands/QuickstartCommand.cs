@@ -69,13 +69,14 @@ public static class QuickstartCommand
         var testPuzzles = new Option<int>("--test-puzzles") { Description = "Held-out puzzles to evaluate on.", DefaultValueFactory = _ => Defaults.TestPuzzles };
         var seed = new Option<int>("--seed") { Description = "Seed of data generation and training.", DefaultValueFactory = _ => 0 };
         var threads = new Option<int?>("--threads") { Description = "CPU threads for libtorch (default: all cores)." };
+        var verbose = CommandErrors.VerboseOption();
         var command = new Command("quickstart", "Build a small easy-Sudoku dataset, train a small TRM on CPU, evaluate on held-out puzzles and solve one.");
-        foreach (var option in new Option[] { minutes, steps, data, run, checkpoints, clues, trainPuzzles, testPuzzles, seed, threads }) command.Options.Add(option);
+        foreach (var option in new Option[] { minutes, steps, data, run, checkpoints, clues, trainPuzzles, testPuzzles, seed, threads, verbose }) command.Options.Add(option);
         command.SetAction((parseResult, cancellationToken) =>
         {
             var options = new QuickstartOptions(parseResult.GetValue(data)!, parseResult.GetValue(run)!, parseResult.GetValue(checkpoints)!, parseResult.GetValue(minutes), parseResult.GetValue(steps),
                 parseResult.GetValue(clues), parseResult.GetValue(trainPuzzles), parseResult.GetValue(testPuzzles), parseResult.GetValue(seed), parseResult.GetValue(threads));
-            return Task.FromResult(Run(options, cancellationToken));
+            return Task.FromResult(CommandErrors.Run(parseResult, parseResult.GetValue(verbose), () => Run(options, cancellationToken), cancellationToken));
         });
         return command;
     }
@@ -84,6 +85,17 @@ public static class QuickstartCommand
     internal static int Run(QuickstartOptions o, CancellationToken cancellationToken)
     {
         var total = Stopwatch.StartNew();
+        // Bad numbers are refused before the (long) data generation.
+        static void Positive(string option, double value)
+        {
+            if (!(value > 0)) throw new ArgumentException($"{option}: must be positive, got {value.ToString(CultureInfo.InvariantCulture)}");
+        }
+        Positive("--steps", o.Steps);
+        Positive("--minutes", o.Minutes);
+        Positive("--train-puzzles", o.TrainPuzzles);
+        Positive("--test-puzzles", o.TestPuzzles);
+        if (o.Clues is < 17 or > 81) throw new ArgumentException($"--clues: must be in [17, 81], got {o.Clues}");
+        if (o.Threads is <= 0) throw new ArgumentException($"--threads: must be positive, got {o.Threads}");
         if (o.Threads is { } n) Engine.SetNumThreads(n);
         AnsiConsole.MarkupLine("[bold]Trm.Sdk quickstart[/]: easy Sudoku with a Tiny Recursive Model on CPU");
 

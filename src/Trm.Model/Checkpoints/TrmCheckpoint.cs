@@ -122,9 +122,11 @@ public sealed class TrmCheckpoint
     /// </summary>
     /// <param name="device">The device (default CPU).</param>
     /// <exception cref="TrmCheckpointException">The weights do not fit the configuration.</exception>
+    /// <exception cref="NotSupportedException"><paramref name="device"/> is a CUDA device this build or machine does not have.</exception>
     public TrmModel LoadModel(Device? device = null)
     {
         var target = device ?? Device.Cpu;
+        Trm.Torch.Cuda.CudaDevice.EnsureAvailable(target);
         var model = new TrmModel((Config with { BatchSize = null }).ForDevice(target));
         try
         {

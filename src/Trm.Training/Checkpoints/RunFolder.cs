@@ -42,4 +42,18 @@ internal static class RunFolder
             throw;
         }
     }
+
+    /// <summary>Deletes <paramref name="runDirectory"/> when it holds nothing (a run that failed before writing anything).</summary>
+    /// <param name="runDirectory">The run folder.</param>
+    public static void DeleteIfEmpty(string runDirectory)
+    {
+        try
+        {
+            if (Directory.Exists(runDirectory) && !Directory.EnumerateFileSystemEntries(runDirectory).Any()) Directory.Delete(runDirectory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // an empty folder left behind is harmless
+        }
+    }
 }
