@@ -380,8 +380,7 @@ public sealed class TrainerBuilder
             var trainer = new Trainer(settings);
             if (config.LoadCheckpoint is { } resume)
             {
-                var directory = File.Exists(Path.Combine(resume, TrmCheckpoint.ManifestFile)) ? resume
-                    : TrmCheckpoint.FindLatest(resume) ?? throw new TrmCheckpointException(resume, "no complete step_N checkpoint found");
+                var directory = TrmCheckpoint.Resolve(resume);
                 resumedFrom = directory;
                 try
                 {

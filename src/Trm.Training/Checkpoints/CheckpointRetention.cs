@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Trm.Model.Checkpoints;
 
@@ -22,15 +21,8 @@ internal static class CheckpointRetention
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(keepLast, 1);
         var protectedPath = protect is null ? null : Path.GetFullPath(protect).TrimEnd(Path.DirectorySeparatorChar);
-        var complete = Directory.Exists(runDirectory)
-            ? Directory.EnumerateDirectories(runDirectory, "step_*")
-                .Select(d => (Dir: d, Ok: long.TryParse(Path.GetFileName(d).AsSpan("step_".Length), NumberStyles.None, CultureInfo.InvariantCulture, out var n), Step: n))
-                .Where(x => x.Ok && File.Exists(Path.Combine(x.Dir, TrmCheckpoint.ManifestFile)))
-                .OrderByDescending(x => x.Step)
-                .ToList()
-            : [];
         var deleted = new List<string>();
-        foreach (var (dir, _, step) in complete.Skip(keepLast).Reverse())
+        foreach (var dir in TrmCheckpoint.FindAll(runDirectory).Skip(keepLast).Reverse())
         {
             if (string.Equals(Path.GetFullPath(dir), protectedPath, StringComparison.Ordinal)) continue;
             var doomed = Path.Combine(runDirectory, $".{Path.GetFileName(dir)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
