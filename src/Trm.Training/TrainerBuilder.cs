@@ -371,7 +371,7 @@ public sealed class TrainerBuilder
                 StepHandlers = _stepHandlers,
                 EvaluationHandlers = _evaluationHandlers,
                 CheckpointHandlers = config.KeepLastCheckpoints is { } keep && rank == 0
-                    ? [.. _checkpointHandlers, (_, _) => CheckpointRetention.Prune(checkpointRoot, keep, resumedFrom, _logger ?? NullLogger.Instance)]
+                    ? [.. _checkpointHandlers, (_, _) => CheckpointRetention.Prune(checkpointRoot, keep, [resumedFrom, CheckpointRetention.BestByEvaluation(checkpointRoot, metricsPath)], _logger ?? NullLogger.Instance)]
                     : _checkpointHandlers,
                 RunLock = runLock,
                 ProcessGroup = _group,

@@ -127,7 +127,8 @@ public sealed record TrainConfig
 
     /// <summary>
     /// Keep only the newest this many complete <c>step_N</c> checkpoints of the run folder (<c>keep_last_checkpoints</c>,
-    /// ours); older ones are deleted after each new checkpoint, never the one the run resumed from. <see langword="null"/> keeps all.
+    /// ours), plus the best by evaluation (highest <c>exact_accuracy</c> in <c>metrics.jsonl</c>); older ones are deleted
+    /// after each new checkpoint, never the one the run resumed from. <see langword="null"/> keeps all.
     /// </summary>
     [JsonPropertyName("keep_last_checkpoints")] public int? KeepLastCheckpoints { get; init; }
 

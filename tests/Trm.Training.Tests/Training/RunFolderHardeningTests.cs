@@ -126,9 +126,36 @@ public sealed class RunFolderHardeningTests
         }
         Directory.CreateDirectory(Path.Combine(run, "step_12")); // incomplete: no manifest, neither counted nor deleted
         Directory.CreateDirectory(Path.Combine(run, "step_x"));
-        var deleted = CheckpointRetention.Prune(run, keepLast: 2, protect: Path.Combine(run, "step_2"), NullLogger.Instance);
+        var deleted = CheckpointRetention.Prune(run, keepLast: 2, protect: [Path.Combine(run, "step_2"), null], NullLogger.Instance);
         Assert.That(deleted.Select(Path.GetFileName), Is.EqualTo(new[] { "step_1", "step_3", "step_4" }));
         Assert.That(Directory.GetDirectories(run).Select(Path.GetFileName).Order(), Is.EqualTo(new[] { "step_10", "step_12", "step_2", "step_5", "step_x" }));
+    }
+
+    [Test]
+    public void TheBestCheckpointByEvaluationIsTheHighestExactAccuracyThatStillExists()
+    {
+        var run = Path.Combine(_root, "run");
+        foreach (var step in new[] { 2, 4, 5, 6 })
+        {
+            var dir = Directory.CreateDirectory(Path.Combine(run, $"step_{step}")).FullName;
+            File.WriteAllText(Path.Combine(dir, TrmCheckpoint.ManifestFile), "{}");
+        }
+        var metrics = Path.Combine(run, "metrics.jsonl");
+        File.WriteAllLines(metrics, new[]
+        {
+            "{\"step\":1,\"split\":\"eval\",\"exact_accuracy\":0.9}", // the best, but its checkpoint is gone
+            "{\"step\":2,\"split\":\"eval\",\"exact_accuracy\":0.5}",
+            "{\"step\":2,\"split\":\"train\",\"exact_accuracy\":0.99}", // training records do not count
+            "{\"step\":4,\"split\":\"eval\",\"exact_accuracy\":0.3}",
+            "{\"step\":5,\"split\":\"eval\",\"exact_accuracy\":0.5}", // ties with step 2: the later wins
+            "{\"step\":6,\"split\":\"eval\",\"exact_accuracy\":null}",
+        });
+        var best = CheckpointRetention.BestByEvaluation(run, metrics);
+        Assert.That(best, Is.EqualTo(Path.Combine(run, "step_5")));
+        Assert.That(CheckpointRetention.BestByEvaluation(run, null), Is.Null);
+
+        CheckpointRetention.Prune(run, keepLast: 1, protect: [best], NullLogger.Instance);
+        Assert.That(Directory.GetDirectories(run).Select(Path.GetFileName).Order(), Is.EqualTo(new[] { "step_5", "step_6" }));
     }
 
     [Test]
