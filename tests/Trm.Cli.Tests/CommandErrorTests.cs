@@ -161,6 +161,15 @@ public sealed class CommandErrorTests
         Assert.That(quickstart.ExitCode, Is.EqualTo(CommandErrors.UserError));
         Assert.That(quickstart.Error, Is.EqualTo("error: --steps: must be positive, got 0\n"));
         Assert.That(Directory.Exists(data), Is.False, "refused before generating any data");
+
+        // Its run folder is replaced as a whole, but not while a live trainer (pid 1 here) holds it.
+        var run = Path.Combine(_root, "qsc", "quickstart");
+        Directory.CreateDirectory(run);
+        File.WriteAllText(Path.Combine(run, "run.lock"), JsonSerializer.Serialize(new DirectoryLockOwner(1, Environment.MachineName, DateTimeOffset.UtcNow)));
+        var locked = CliRunner.Run("quickstart", "--steps", "1", "--train-puzzles", "8", "--test-puzzles", "2", "--clues", "60", "--data", data, "--checkpoints", Path.Combine(_root, "qsc"));
+        Assert.That(locked.ExitCode, Is.EqualTo(CommandErrors.UserError));
+        Assert.That(locked.Error, Does.StartWith($"error: {run} is in use by pid 1 on host {Environment.MachineName}"));
+        Assert.That(File.Exists(Path.Combine(run, "run.lock")), Is.True);
     }
 
     [Test]

@@ -119,7 +119,14 @@ public static class QuickstartCommand
         var examplesPerEpoch = trainMeta.TotalGroups * trainMeta.MeanPuzzleExamples;
         var epochs = (int)Math.Max(1, Math.Ceiling(o.Steps * (double)Defaults.BatchSize / examplesPerEpoch));
         var checkpointRoot = Path.Combine(o.CheckpointsRoot, o.RunName);
-        if (Directory.Exists(checkpointRoot)) Directory.Delete(checkpointRoot, recursive: true);
+        if (Directory.Exists(checkpointRoot))
+        {
+            // Replaced as a whole, but never under a live trainer: its lock is checked (a stale one is taken over) first.
+            using (Trm.Core.IO.DirectoryLock.Acquire(checkpointRoot))
+            {
+            }
+            Directory.Delete(checkpointRoot, recursive: true);
+        }
         var config = DefaultConfig(o.DataPath, o.RunName, epochs, o.Seed) with { MaxMinutes = o.Minutes, MaxSteps = o.Steps, CheckpointPath = checkpointRoot };
         using var trainer = Trainer.CreateBuilder().WithConfig(config).Build();
         var a = config.Arch;
