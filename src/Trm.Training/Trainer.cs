@@ -60,6 +60,7 @@ public sealed class Trainer : IDisposable
     private readonly bool _ownsModel;
     private readonly bool _ownsData;
     private readonly DataParallel? _ddp;
+    private readonly Trm.Core.IO.DirectoryLock? _runLock;
 
     internal Trainer(TrainerSettings settings)
     {
@@ -109,6 +110,7 @@ public sealed class Trainer : IDisposable
         foreach (var handler in settings.StepHandlers) StepCompleted += handler;
         foreach (var handler in settings.EvaluationHandlers) EvaluationCompleted += handler;
         foreach (var handler in settings.CheckpointHandlers) CheckpointSaved += handler;
+        _runLock = settings.RunLock;
     }
 
     /// <summary>Starts a fluent builder.</summary>
@@ -581,5 +583,6 @@ public sealed class Trainer : IDisposable
             _train.Dispose();
             _test?.Dispose();
         }
+        _runLock?.Dispose();
     }
 }

@@ -35,7 +35,7 @@ public static class MetricsPlot
     }
 
     /// <summary>Writes the plot of <paramref name="records"/> to <paramref name="outputPath"/> (<c>.png</c> or <c>.svg</c>).</summary>
-    /// <param name="records">Metrics records, e.g. from <see cref="MetricsJsonlWriter.Read"/>.</param>
+    /// <param name="records">Metrics records, e.g. from <see cref="MetricsJsonlWriter.Read(string)"/>.</param>
     /// <param name="outputPath">The picture: <c>.png</c> or <c>.svg</c> by extension.</param>
     /// <param name="width">Width in pixels.</param>
     /// <param name="height">Height in pixels.</param>

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Trm.Training.Metrics;
 using Trm.Visualization;
 
 namespace Trm.Cli.Commands;
@@ -23,22 +24,30 @@ public static class PlotCommand
         command.Options.Add(height);
         command.SetAction(parseResult =>
         {
+            var (stdout, stderr) = (parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error);
             string input = parseResult.GetValue(metrics)!;
             string target = parseResult.GetValue(output) ?? Path.ChangeExtension(input, ".png");
             if (!File.Exists(input))
             {
-                Console.Error.WriteLine($"error: {input} does not exist.");
+                stderr.WriteLine($"error: {input} does not exist.");
                 return 2;
             }
             try
             {
-                int count = MetricsPlot.Save(input, target, parseResult.GetValue(width), parseResult.GetValue(height));
-                Console.WriteLine($"{target}: {count} records plotted");
+                var records = MetricsJsonlWriter.Read(input, out var torn);
+                if (torn is not null)
+                {
+                    // A run killed mid-line, or one writing this line right now: plot the whole records.
+                    stderr.WriteLine($"warning: {input}: skipped a torn last line ({torn.Length} characters)");
+                }
+                MetricsPlot.Save(records, target, parseResult.GetValue(width), parseResult.GetValue(height));
+                int count = records.Count;
+                stdout.WriteLine($"{target}: {count} records plotted");
                 return count == 0 ? 1 : 0;
             }
             catch (Exception e) when (e is InvalidDataException or ArgumentException)
             {
-                Console.Error.WriteLine($"error: {e.Message}");
+                stderr.WriteLine($"error: {e.Message}");
                 return 2;
             }
         });

@@ -9,6 +9,12 @@ namespace Trm.Cli.Commands;
 /// <summary><c>trm solve --checkpoint checkpoints/run/step_N --sudoku "53..7...."</c>: solves a Sudoku with a trained TRM.</summary>
 public static class SolveCommand
 {
+    /// <summary>Exit code when the model's answer is not a valid solution.</summary>
+    internal const int InvalidAnswer = 1;
+
+    /// <summary>Exit code when <c>--timeout</c> expired.</summary>
+    internal const int TimedOut = 3;
+
     /// <summary>Creates the command.</summary>
     public static Command Create()
     {
@@ -17,61 +23,79 @@ public static class SolveCommand
         var device = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
         var allSteps = new Option<bool>("--all-steps") { Description = "Run every ACT step and answer from the last (as evaluation does) instead of stopping when the model halts." };
         var timeout = new Option<double?>("--timeout") { Description = "Give up after this many seconds of wall-clock time (exit code 3)." };
-        var command = new Command("solve", "Solve a Sudoku with a trained TRM; prints the grid, whether it is a valid solution, and the ACT steps used.");
+        var verbose = CommandErrors.VerboseOption();
+        var command = new Command("solve", "Solve a Sudoku with a trained TRM; prints the grid, whether it is a valid solution, and the ACT steps used. Exit codes: 0 valid answer, 1 invalid answer, 2 user error (bad grid or checkpoint, contradictory givens), 3 --timeout.");
         command.Options.Add(checkpoint);
         command.Options.Add(sudoku);
         command.Options.Add(device);
         command.Options.Add(allSteps);
         command.Options.Add(timeout);
-        command.SetAction((parseResult, cancellationToken) => Task.FromResult(Run(parseResult, checkpoint, sudoku, device, allSteps, timeout, cancellationToken)));
+        command.Options.Add(verbose);
+        command.SetAction((parseResult, cancellationToken) => Task.FromResult(CommandErrors.Run(parseResult, parseResult.GetValue(verbose),
+            () => Run(parseResult, checkpoint, sudoku, device, allSteps, timeout, cancellationToken), cancellationToken)));
         return command;
     }
 
     private static int Run(ParseResult parseResult, Option<string> checkpoint, Option<string> sudoku, Option<string> device, Option<bool> allSteps, Option<double?> timeout, CancellationToken cancellationToken)
     {
+        var error = parseResult.InvocationConfiguration.Error;
+        byte[] grid;
+        try
         {
-            byte[] grid;
-            try
-            {
-                grid = SudokuPuzzle.ParseGrid(parseResult.GetValue(sudoku)!.Trim());
-            }
-            catch (FormatException e)
-            {
-                Console.Error.WriteLine($"--sudoku: {e.Message}");
-                return 2;
-            }
-            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            if (parseResult.GetValue(timeout) is { } seconds)
-            {
-                if (!(seconds > 0))
-                {
-                    Console.Error.WriteLine($"--timeout: must be a positive number of seconds, got {seconds}");
-                    return 2;
-                }
-                limit.CancelAfter(TimeSpan.FromSeconds(seconds));
-            }
-            try
-            {
-                var path = parseResult.GetValue(checkpoint)!;
-                var target = TrainerBuilder.ResolveDevice(parseResult.GetValue(device)!);
-                // A folder is opened and verified against its manifest; a bare weights file is an explicit import.
-                using var solver = File.Exists(path) ? new PuzzleSolver(TrmCheckpoint.Import(path).LoadModel(target), ownsModel: true) : PuzzleSolver.Load(path, target);
-                solver.StopAtHalt = !parseResult.GetValue(allSteps);
-                var report = Solve(solver, grid, limit.Token);
-                Console.Write(report.Text);
-                return report.Valid ? 0 : 1;
-            }
-            catch (OperationCanceledException) when (limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-            {
-                Console.Error.WriteLine($"--timeout: gave up after {parseResult.GetValue(timeout)} s");
-                return 3;
-            }
-            catch (Exception e) when (e is InvalidDataException or TrmCheckpointException)
-            {
-                Console.Error.WriteLine(e.Message);
-                return 2;
-            }
+            grid = SudokuPuzzle.ParseGrid(parseResult.GetValue(sudoku)!.Trim());
         }
+        catch (FormatException e)
+        {
+            error.WriteLine($"error: --sudoku: {e.Message}");
+            return CommandErrors.UserError;
+        }
+        if (Diagnose(grid) is { } problem)
+        {
+            error.WriteLine($"error: --sudoku: {problem}");
+            return CommandErrors.UserError;
+        }
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (parseResult.GetValue(timeout) is { } seconds)
+        {
+            if (!(seconds > 0))
+            {
+                error.WriteLine($"error: --timeout: must be a positive number of seconds, got {seconds}");
+                return CommandErrors.UserError;
+            }
+            limit.CancelAfter(TimeSpan.FromSeconds(seconds));
+        }
+        try
+        {
+            var path = parseResult.GetValue(checkpoint)!;
+            var target = TrainerBuilder.ResolveDevice(parseResult.GetValue(device)!);
+            // A folder is opened and verified against its manifest; a bare weights file is an explicit import.
+            using var solver = File.Exists(path) ? new PuzzleSolver(TrmCheckpoint.Import(path).LoadModel(target), ownsModel: true) : PuzzleSolver.Load(path, target);
+            if (solver.Config.SeqLen != SudokuEncoding.SeqLen)
+            {
+                error.WriteLine($"error: --checkpoint: {path} is a model for sequences of {solver.Config.SeqLen} tokens, not a Sudoku model ({SudokuEncoding.SeqLen} tokens)");
+                return CommandErrors.UserError;
+            }
+            solver.StopAtHalt = !parseResult.GetValue(allSteps);
+            var report = Solve(solver, grid, limit.Token);
+            parseResult.InvocationConfiguration.Output.Write(report.Text);
+            return report.Valid ? 0 : InvalidAnswer;
+        }
+        catch (OperationCanceledException) when (limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            error.WriteLine($"error: --timeout: gave up after {parseResult.GetValue(timeout)} s");
+            return TimedOut;
+        }
+    }
+
+    /// <summary>What makes <paramref name="grid"/> impossible before any model sees it: repeated givens (naming the cells), or no solution at all.</summary>
+    internal static string? Diagnose(byte[] grid)
+    {
+        var conflicts = SudokuSolver.FindConflicts(grid);
+        if (conflicts.Count > 0)
+        {
+            return $"contradictory givens: {string.Join("; ", conflicts.Take(5))}{(conflicts.Count > 5 ? $"; and {conflicts.Count - 5} more" : "")} (cells are rRcC, 1-based)";
+        }
+        return SudokuSolver.CountSolutions(grid, 1) == 0 ? "the givens break no rule but the puzzle has no solution" : null;
     }
 
     /// <summary>Solves <paramref name="grid"/> and renders puzzle, answer, validity and steps.</summary>

@@ -125,6 +125,13 @@ public sealed record TrainConfig
     /// <summary>Write a checkpoint every this many steps (<c>checkpoint_every_steps</c>, ours).</summary>
     [JsonPropertyName("checkpoint_every_steps")] public long? CheckpointEverySteps { get; init; }
 
+    /// <summary>
+    /// Keep only the newest this many complete <c>step_N</c> checkpoints of the run folder (<c>keep_last_checkpoints</c>,
+    /// ours), plus the best by evaluation (highest <c>exact_accuracy</c> in <c>metrics.jsonl</c>); older ones are deleted
+    /// after each new checkpoint, never the one the run resumed from. <see langword="null"/> keeps all.
+    /// </summary>
+    [JsonPropertyName("keep_last_checkpoints")] public int? KeepLastCheckpoints { get; init; }
+
     /// <summary>Cap on test examples per evaluation (<c>eval_max_examples</c>, ours); <see langword="null"/> uses the whole split.</summary>
     [JsonPropertyName("eval_max_examples")] public int? EvalMaxExamples { get; init; }
 
@@ -188,6 +195,7 @@ public sealed record TrainConfig
         Require(MaxMinutes is null || MaxMinutes > 0, "max_minutes", $"must be positive, got {MaxMinutes}");
         Require(EvalEverySteps is null || EvalEverySteps > 0, "eval_every_steps", $"must be positive, got {EvalEverySteps}");
         Require(CheckpointEverySteps is null || CheckpointEverySteps > 0, "checkpoint_every_steps", $"must be positive, got {CheckpointEverySteps}");
+        Require(KeepLastCheckpoints is null || KeepLastCheckpoints > 0, "keep_last_checkpoints", $"must be positive, got {KeepLastCheckpoints}");
         Require(EvalMaxExamples is null || EvalMaxExamples > 0, "eval_max_examples", $"must be positive, got {EvalMaxExamples}");
         Require(RunName is null || (RunName.Length > 0 && RunName.IndexOfAny(Path.GetInvalidFileNameChars()) < 0), "run_name", $"must be a valid folder name, got '{RunName}'");
 
