@@ -6,7 +6,7 @@ namespace Trm.Inference.DependencyInjection;
 
 /// <summary>
 /// Reads <see cref="PuzzleSolverOptions"/> from a configuration section, accepting the snake_case names
-/// (<c>stop_at_halt</c>) and the property names (<c>StopAtHalt</c>) alike; an unknown key or a bad value fails, naming it.
+/// (<c>stop_at_halt</c>, <c>halt_threshold</c>) and the property names (<c>StopAtHalt</c>, <c>HaltThreshold</c>) alike; an unknown key or a bad value fails, naming it.
 /// </summary>
 internal sealed class PuzzleSolverConfiguration(IConfiguration section) : IConfigureOptions<PuzzleSolverOptions>
 {
@@ -30,8 +30,14 @@ internal sealed class PuzzleSolverConfiguration(IConfiguration section) : IConfi
                 case "STOPATHALT":
                     errors.Add($"Config key '{child.Key}' (configuration '{child.Path}'): expected true or false, got '{value}'");
                     break;
+                case "HALTTHRESHOLD" when double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var threshold):
+                    options.HaltThreshold = threshold;
+                    break;
+                case "HALTTHRESHOLD":
+                    errors.Add($"Config key '{child.Key}' (configuration '{child.Path}'): expected a probability in [0.5, 1), got '{value}'");
+                    break;
                 default:
-                    errors.Add($"Config key '{child.Key}' (configuration '{child.Path}'): unknown key; known keys: checkpoint, device, stop_at_halt");
+                    errors.Add($"Config key '{child.Key}' (configuration '{child.Path}'): unknown key; known keys: checkpoint, device, stop_at_halt, halt_threshold");
                     break;
             }
         }
