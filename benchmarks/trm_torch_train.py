@@ -18,7 +18,8 @@ What it reproduces (an independent re-implementation of the reference's document
     reference's warm-up + cosine schedule (total steps = epochs * total_groups * mean_puzzle_examples / batch);
     EMA of the weights (evaluation and checkpoint use it).
   * evaluation: every ACT step until all halt (all halt_max_steps in eval mode); metrics of the last step summed over
-    the test set / count, plus where a solver that stops at the first positive halting logit would stop.
+    the test set / count, plus where a solver that stops at the first positive halting logit (halt_*) or at the first
+    halting probability above 0.9 (early_stop_*) would stop, as Trm.Training's evaluator reports them.
 
 Initial weights come from a Trm checkpoint (model.safetensors, e.g. the step_0 folder `trm train --save-initial`
 writes), so both trainers start from the same point. Writes metrics.jsonl with the same record layout as
@@ -26,7 +27,7 @@ Trm.Training's MetricsJsonlWriter ({"step", "split", <metric>: value}).
 
 Usage:
   /usr/bin/python3 benchmarks/trm_torch_train.py --config RUN/step_0/trainer.json --data DATA --init RUN/step_0
-      --out OUT [--order reference|trm] [--max-steps N] [--eval-every N] [--threads N]
+      --out OUT [--order reference|trm] [--max-steps N] [--eval-every N] [--threads N] [--seed N]
 """
 import argparse
 import json
@@ -42,6 +43,7 @@ import torch.nn.functional as F
 from torch import nn
 
 IGNORE = -100
+EARLY_STOP = 0.9  # halting probability of the early_stop_* metrics (trm solve --act-early-stop's default)
 
 # ---------------------------------------------------------------------------------------------------------------- data
 
@@ -528,7 +530,8 @@ def read_safetensors(path):
 
 def evaluate(head, test, batch_size):
     head.eval()
-    sums, halt_step_sum, halt_exact_sum = {}, 0.0, 0.0
+    sums, halt_step_sum, halt_exact_sum, early_step_sum, early_exact_sum = {}, 0.0, 0.0, 0.0, 0.0
+    early_logit = math.log(EARLY_STOP / (1 - EARLY_STOP))
     with torch.no_grad():
         for batch in test.test_batches(batch_size):
             carry = head.model.initial_carry(batch)
@@ -537,6 +540,8 @@ def evaluate(head, test, batch_size):
             has_labels = (labels != IGNORE).any(-1)
             halt_step = torch.zeros(rows, dtype=torch.int64)
             halt_exact = torch.zeros(rows, dtype=torch.bool)
+            early_step = torch.zeros(rows, dtype=torch.int64)
+            early_exact = torch.zeros(rows, dtype=torch.bool)
             act = 0
             while True:
                 act += 1
@@ -545,16 +550,22 @@ def evaluate(head, test, batch_size):
                 stop = (halt_step == 0) & ((out["q_halt_logits"] > 0) | all_halted)
                 halt_step = torch.where(stop, act, halt_step)
                 halt_exact = torch.where(stop, exact, halt_exact)
+                stop = (early_step == 0) & ((out["q_halt_logits"] > early_logit) | all_halted)
+                early_step = torch.where(stop, act, early_step)
+                early_exact = torch.where(stop, exact, early_exact)
                 if all_halted:
                     break
             for k, v in metrics.items():
                 sums[k] = sums.get(k, 0.0) + float(v)
             halt_step_sum += float(halt_step[has_labels].sum())
             halt_exact_sum += float(halt_exact[has_labels].sum())
+            early_step_sum += float(early_step[has_labels].sum())
+            early_exact_sum += float(early_exact[has_labels].sum())
     head.train()
     count = max(sums.get("count", 0.0), 1.0)
     values = {k: v / count for k, v in sums.items() if k != "count"}
-    values.update(halt_step=halt_step_sum / count, halt_exact_accuracy=halt_exact_sum / count, count=sums.get("count", 0.0))
+    values.update(halt_step=halt_step_sum / count, halt_exact_accuracy=halt_exact_sum / count,
+                  early_stop_step=early_step_sum / count, early_stop_exact_accuracy=early_exact_sum / count, count=sums.get("count", 0.0))
     return values
 
 
@@ -568,6 +579,7 @@ def main():
     ap.add_argument("--max-steps", type=int)
     ap.add_argument("--eval-every", type=int)
     ap.add_argument("--threads", type=int)
+    ap.add_argument("--seed", type=int, help="overrides the configuration's seed (as trm train seed=N)")
     args = ap.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -575,6 +587,8 @@ def main():
     with open(args.config) as f:
         cfg = json.load(f)
     cfg = cfg.get("config", cfg)
+    if args.seed is not None:
+        cfg["seed"] = args.seed
     data_root = args.data or cfg["data_paths"][0]
     train = PuzzleData(data_root, "train")
     test = PuzzleData(data_root, "test") if os.path.isdir(os.path.join(data_root, "test")) else None

@@ -184,7 +184,8 @@ public static class MetricsPlot
                 }
             }
         }
-        if (any) plot.ShowLegend(Alignment.UpperRight);
+        // Accuracies rise to the top right; their legend goes below them.
+        if (any) plot.ShowLegend(title == "accuracy" ? Alignment.LowerRight : Alignment.UpperRight);
         var all = runs.SelectMany(r => r.Records).ToList();
         if (all.Count > 0)
         {
