@@ -21,7 +21,9 @@ public static class SolveCommand
         var checkpoint = new Option<string>("--checkpoint") { Description = "A checkpoint folder (checkpoints/<run>/step_N) or its model.safetensors.", Required = true };
         var sudoku = new Option<string>("--sudoku") { Description = "The puzzle as 81 characters, row by row: 1-9 given, '.' or '0' blank.", Required = true };
         var device = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
-        var allSteps = new Option<bool>("--all-steps") { Description = "Run every ACT step and answer from the last (as evaluation does) instead of stopping when the model halts." };
+        var allSteps = new Option<bool>("--all-steps") { Description = "Run every ACT step and answer from the last, as evaluation does (the default; kept for scripts that pass it)." };
+        var earlyStop = new Option<bool>("--act-early-stop") { Description = "Stop at the first ACT step whose halting probability exceeds --halt-threshold (fewer steps; its accuracy is measured in docs/puzzles.md)." };
+        var threshold = new Option<double>("--halt-threshold") { Description = "Halting probability for --act-early-stop, in [0.5, 1) (0.5 = the reference's training rule).", DefaultValueFactory = _ => PuzzleSolver.DefaultHaltThreshold };
         var timeout = new Option<double?>("--timeout") { Description = "Give up after this many seconds of wall-clock time (exit code 3)." };
         var verbose = CommandErrors.VerboseOption();
         var command = new Command("solve", "Solve a Sudoku with a trained TRM; prints the grid, whether it is a valid solution, and the ACT steps used. Exit codes: 0 valid answer, 1 invalid answer, 2 user error (bad grid or checkpoint, contradictory givens), 3 --timeout.");
@@ -29,16 +31,30 @@ public static class SolveCommand
         command.Options.Add(sudoku);
         command.Options.Add(device);
         command.Options.Add(allSteps);
+        command.Options.Add(earlyStop);
+        command.Options.Add(threshold);
         command.Options.Add(timeout);
         command.Options.Add(verbose);
         command.SetAction((parseResult, cancellationToken) => Task.FromResult(CommandErrors.Run(parseResult, parseResult.GetValue(verbose),
-            () => Run(parseResult, checkpoint, sudoku, device, allSteps, timeout, cancellationToken), cancellationToken)));
+            () => Run(parseResult, checkpoint, sudoku, device, new StopOptions(allSteps, earlyStop, threshold), timeout, cancellationToken), cancellationToken)));
         return command;
     }
 
-    private static int Run(ParseResult parseResult, Option<string> checkpoint, Option<string> sudoku, Option<string> device, Option<bool> allSteps, Option<double?> timeout, CancellationToken cancellationToken)
+    private static int Run(ParseResult parseResult, Option<string> checkpoint, Option<string> sudoku, Option<string> device, StopOptions stop, Option<double?> timeout, CancellationToken cancellationToken)
     {
         var error = parseResult.InvocationConfiguration.Error;
+        var earlyStop = parseResult.GetValue(stop.EarlyStop);
+        if (earlyStop && parseResult.GetValue(stop.AllSteps))
+        {
+            error.WriteLine("error: --act-early-stop and --all-steps contradict each other; pass one");
+            return CommandErrors.UserError;
+        }
+        var haltThreshold = parseResult.GetValue(stop.Threshold);
+        if (!(haltThreshold >= 0.5 && haltThreshold < 1))
+        {
+            error.WriteLine($"error: --halt-threshold: must be a probability in [0.5, 1), got {haltThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+            return CommandErrors.UserError;
+        }
         byte[] grid;
         try
         {
@@ -75,7 +91,8 @@ public static class SolveCommand
                 error.WriteLine($"error: --checkpoint: {path} is a model for sequences of {solver.Config.SeqLen} tokens, not a Sudoku model ({SudokuEncoding.SeqLen} tokens)");
                 return CommandErrors.UserError;
             }
-            solver.StopAtHalt = !parseResult.GetValue(allSteps);
+            solver.StopAtHalt = earlyStop;
+            solver.HaltThreshold = haltThreshold;
             var report = Solve(solver, grid, limit.Token);
             parseResult.InvocationConfiguration.Output.Write(report.Text);
             return report.Valid ? 0 : InvalidAnswer;
@@ -112,8 +129,19 @@ public static class SolveCommand
             .AppendLine("puzzle:").AppendLine(SudokuEncoding.Render(grid))
             .AppendLine("model's answer:").AppendLine(SudokuEncoding.Render(answer))
             .AppendLine(valid ? "valid solution: yes" : "valid solution: NO")
-            .AppendLine(FormattableString.Invariant($"ACT steps: {solution.Steps} of {solver.Config.HaltMaxSteps}{(solution.Halted ? " (halted by the model)" : " (step limit)")}"))
+            .AppendLine(FormattableString.Invariant($"ACT steps: {solution.Steps} of {solver.Config.HaltMaxSteps}{StepNote(solver, solution)}"))
             .ToString();
         return (text, valid, answer, solution);
     }
+
+    private static string StepNote(PuzzleSolver solver, PuzzleSolution solution)
+    {
+        var p = 1 / (1 + Math.Exp(-solution.HaltLogit));
+        if (!solver.StopAtHalt) return FormattableString.Invariant($" (all steps; halting probability {p:F3})");
+        return solution.Halted
+            ? FormattableString.Invariant($" (stopped early: halting probability {p:F3} > {solver.HaltThreshold})")
+            : FormattableString.Invariant($" (step limit; halting probability {p:F3})");
+    }
+
+    private sealed record StopOptions(Option<bool> AllSteps, Option<bool> EarlyStop, Option<double> Threshold);
 }

@@ -32,6 +32,7 @@ public static class TrainCommand
         var overrides = new Argument<string[]>("overrides") { Description = "Overrides in the reference's style: key=value, +key=value, arch.key=value, data_paths=\"[a,b]\".", Arity = ArgumentArity.ZeroOrMore };
         var configFile = new Option<string?>("--config") { Description = "JSON configuration file (same keys); overrides apply on top." };
         var verbose = new Option<bool>("--verbose") { Description = "Log every few steps instead of showing a progress bar; on failure, also print the stack trace." };
+        var saveInitial = new Option<bool>("--save-initial") { Description = "Write the initial weights as checkpoint step_0 before training (e.g. to start a peer trainer from the same point)." };
         var resume = new Option<bool>("--resume") { Description = "Continue the run in an existing run folder from its latest checkpoint (otherwise an existing run folder is refused)." };
         var nprocPerNode = new Option<int?>("--nproc-per-node") { Description = "Launch this many data-parallel workers on this node (torchrun's --nproc-per-node)." };
         var nnodes = new Option<int>("--nnodes") { Description = "Number of nodes (with --nproc-per-node).", DefaultValueFactory = _ => 1 };
@@ -44,6 +45,7 @@ public static class TrainCommand
         command.Options.Add(configFile);
         command.Options.Add(verbose);
         command.Options.Add(resume);
+        command.Options.Add(saveInitial);
         command.Options.Add(nprocPerNode);
         command.Options.Add(nnodes);
         command.Options.Add(nodeRank);
@@ -107,6 +109,7 @@ public static class TrainCommand
                 using var trainer = builder.Build();
                 var where = place is null ? "" : $" (rank {place.Rank} of {place.WorldSize})";
                 AnsiConsole.MarkupLine($"[bold]run[/] {Markup.Escape(trainer.RunName)}{where}: {trainer.StepLimit} steps on {trainer.Device}, checkpoints in {Markup.Escape(trainer.CheckpointRoot)}");
+                if (parseResult.GetValue(saveInitial) && trainer.Step == 0) trainer.SaveCheckpoint();
                 var result = parseResult.GetValue(verbose) || place is not null ? trainer.Run(null, cancellationToken) : TrainingConsole.Run(trainer, cancellationToken);
                 AnsiConsole.MarkupLine($"[green]done[/]{where}: {result.Steps} steps in {result.Elapsed:hh\\:mm\\:ss} ({Markup.Escape(result.StopReason)}); last checkpoint {Markup.Escape(result.LastCheckpoint ?? "none")}"
                     + (place is null ? "" : $"; all-reduce {trainer.AllReduceSeconds / Math.Max(result.Steps, 1) * 1000:F2} ms/step"));

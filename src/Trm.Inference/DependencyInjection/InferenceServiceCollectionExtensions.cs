@@ -29,7 +29,10 @@ public static class InferenceServiceCollectionExtensions
         services.AddSingleton<IConfigureOptions<PuzzleSolverOptions>>(new OptionsSectionBinder<PuzzleSolverOptions>(configuration,
             ("checkpoint", (o, v) => Set(() => o.Checkpoint = v.Length == 0 ? null : v)),
             ("device", (o, v) => Set(() => o.Device = v)),
-            ("stop_at_halt", (o, v) => bool.TryParse(v, out var stop) ? Set(() => o.StopAtHalt = stop) : $"expected true or false, got '{v}'")));
+            ("stop_at_halt", (o, v) => bool.TryParse(v, out var stop) ? Set(() => o.StopAtHalt = stop) : $"expected true or false, got '{v}'"),
+            ("halt_threshold", (o, v) => double.TryParse(v, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var threshold)
+                ? Set(() => o.HaltThreshold = threshold)
+                : $"expected a probability in [0.5, 1), got '{v}'")));
         return services.AddTrmPuzzleSolver(_ => { });
     }
 
@@ -43,6 +46,7 @@ public static class InferenceServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configure);
         services.AddOptions<PuzzleSolverOptions>().Configure(configure).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PuzzleSolverOptions>>(new ModelLocationValidator<PuzzleSolverOptions>(o => o.Checkpoint, o => o.Device)));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PuzzleSolverOptions>, PuzzleSolverOptionsValidator>());
         services.TryAddSingleton(sp => PuzzleSolverLoader.Load(sp.GetRequiredService<IOptions<PuzzleSolverOptions>>().Value));
         return services;
     }
