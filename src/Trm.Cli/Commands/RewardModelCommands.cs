@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using Trm.Core.IO;
 using Trm.Data;
 using Trm.Data.Oasst;
@@ -11,6 +10,7 @@ using Trm.Tokenization;
 using Trm.Tokenization.Chat;
 using Trm.Torch;
 using Trm.Training;
+using Trm.Training.Metrics;
 
 namespace Trm.Cli.Commands;
 
@@ -110,15 +110,15 @@ public static class RewardModelCommands
                 var trainer = new RewardModelTrainer(model, training);
                 trainer.Evaluated += e => stdout.WriteLine(Describe(e));
                 var result = trainer.Train(trainGroups, validationGroups, cancellationToken);
-                var lines = result.History.Select(e => JsonSerializer.Serialize(new Dictionary<string, object>
+                var now = DateTimeOffset.UtcNow;
+                var lines = result.History.Select(e => MetricsJsonlWriter.Format(new MetricsRecord(e.Step, "eval", new Dictionary<string, double>
                 {
-                    ["step"] = e.Step,
-                    ["train_loss"] = double.IsNaN(e.TrainLoss) ? 0 : e.TrainLoss,
-                    ["val_loss"] = e.Loss,
-                    ["val_accuracy"] = e.Metrics.Accuracy,
-                    ["val_kendall_tau"] = e.Metrics.KendallTau,
-                    ["val_spearman_rho"] = e.Metrics.SpearmanRho,
-                }));
+                    ["train_loss"] = e.TrainLoss,
+                    ["loss"] = e.Loss,
+                    ["accuracy"] = e.Metrics.Accuracy,
+                    ["kendall_tau"] = e.Metrics.KendallTau,
+                    ["spearman_rho"] = e.Metrics.SpearmanRho,
+                }), now));
                 AtomicFile.WriteAllText(Path.Combine(runFolder, "metrics.jsonl"), string.Join('\n', lines) + "\n");
                 stdout.WriteLine(FormattableString.Invariant(
                     $"held-out accuracy {result.Initial.Metrics.Accuracy:F3} -> {result.Final.Metrics.Accuracy:F3} after {result.Steps} steps; checkpoint {result.LastCheckpoint}"));

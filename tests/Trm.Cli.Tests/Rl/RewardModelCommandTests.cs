@@ -32,7 +32,9 @@ public sealed class RewardModelCommandTests
         var before = double.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture);
         var after = double.Parse(parts[4], System.Globalization.CultureInfo.InvariantCulture);
         Assert.That(after, Is.GreaterThan(before));
-        Assert.That(File.ReadAllLines(Path.Combine(run, "metrics.jsonl")), Has.Length.EqualTo(3), "before training and after each of the 2 epochs");
+        var metrics = Trm.Training.Metrics.MetricsJsonlWriter.Read(Path.Combine(run, "metrics.jsonl"));
+        Assert.That(metrics, Has.Count.EqualTo(3), "before training and after each of the 2 epochs (readable by trm plot)");
+        Assert.That((metrics[0]["accuracy"], metrics[^1]["accuracy"]), Is.EqualTo((before, after)).Within(0.0005));
         using var model = TrmRewardModel.Load(run);
         var scores = model.Score([Trm.Tokenization.Chat.ChatMessage.User("Tell me about the sea.")], ["It is good kind nice warm fair calm.", "It is bad rude dull cold grim mean."]);
         Assert.That(scores[0], Is.GreaterThan(scores[1]), "the trained model prefers the kind reply");
