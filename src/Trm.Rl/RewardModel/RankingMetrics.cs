@@ -11,7 +11,8 @@ namespace Trm.Rl.RewardModel;
 /// <param name="SpearmanRho">Mean Spearman ρ over groups, in [−1, 1] (0 where the scores are all equal).</param>
 /// <param name="MeanBestScore">Mean score of each group's best reply.</param>
 /// <param name="MeanWorstScore">Mean score of each group's worst reply.</param>
-public sealed record RankingMetrics(int Groups, double Accuracy, double KendallTau, double SpearmanRho, double MeanBestScore, double MeanWorstScore)
+/// <param name="PairAccuracy">Fraction of all (better, worse) pairs, over every group, whose better reply scores strictly higher.</param>
+public sealed record RankingMetrics(int Groups, double Accuracy, double KendallTau, double SpearmanRho, double MeanBestScore, double MeanWorstScore, double PairAccuracy)
 {
     /// <summary>Measures <paramref name="scores"/> against <paramref name="ranks"/>.</summary>
     /// <param name="scores">The scores of the rows of every group, one group after another.</param>
@@ -23,7 +24,7 @@ public sealed record RankingMetrics(int Groups, double Accuracy, double KendallT
         ArgumentNullException.ThrowIfNull(ranks);
         if (ranks.Sum(g => g.Count) != scores.Count)
             throw new ArgumentException($"{scores.Count} scores for {ranks.Sum(g => g.Count)} ranked rows.", nameof(scores));
-        int groups = 0, offset = 0;
+        int groups = 0, offset = 0, pairs = 0, pairsRight = 0;
         double accuracy = 0, tau = 0, rho = 0, best = 0, worst = 0;
         foreach (var group in ranks)
         {
@@ -37,11 +38,18 @@ public sealed record RankingMetrics(int Groups, double Accuracy, double KendallT
             best += s[bestIndex];
             worst += s[worstIndex];
             tau += Kendall(s, group);
+            for (var i = 0; i < group.Count; i++)
+                for (var j = 0; j < group.Count; j++)
+                    if (group[i] < group[j])
+                    {
+                        pairs++;
+                        pairsRight += s[i] > s[j] ? 1 : 0;
+                    }
             rho += Spearman(s, group);
         }
         return groups == 0
-            ? new RankingMetrics(0, 0, 0, 0, 0, 0)
-            : new RankingMetrics(groups, accuracy / groups, tau / groups, rho / groups, best / groups, worst / groups);
+            ? new RankingMetrics(0, 0, 0, 0, 0, 0, 0)
+            : new RankingMetrics(groups, accuracy / groups, tau / groups, rho / groups, best / groups, worst / groups, (double)pairsRight / pairs);
     }
 
     private static double Kendall(double[] scores, IReadOnlyList<int> ranks)

@@ -19,6 +19,7 @@ public class RankingMetricsTests
             Assert.That(metrics.SpearmanRho, Is.EqualTo(0.5).Within(1e-12));
             Assert.That(metrics.MeanBestScore, Is.EqualTo(1.0));
             Assert.That(metrics.MeanWorstScore, Is.EqualTo(0.0));
+            Assert.That(metrics.PairAccuracy, Is.EqualTo(2.0 / 3).Within(1e-12), "(0,2) and (1,2) right, (0,1) wrong");
         });
     }
 
@@ -44,6 +45,7 @@ public class RankingMetricsTests
             Assert.That(metrics.Groups, Is.EqualTo(2));
             Assert.That(metrics.Accuracy, Is.EqualTo(0.5));
             Assert.That(metrics.KendallTau, Is.EqualTo(0.0).Within(1e-12));
+            Assert.That(metrics.PairAccuracy, Is.EqualTo(3.0 / 4), "3 of group 1's pairs right, group 2's one pair wrong");
         });
     }
 }
