@@ -368,6 +368,7 @@ public sealed class Trainer : IDisposable
         using (_ema?.Apply())
         {
             result = PuzzleEvaluator.Evaluate(_head, _test, Device, Step, Config.EvalMaxExamples, cancellationToken);
+            result = result with { Values = ExtraEvaluators.Run(Config, _head.Model, _test, result.Values, cancellationToken) };
         }
         var values = new Dictionary<string, double>(result.Values) { ["eval_seconds"] = Stopwatch.GetElapsedTime(started).TotalSeconds };
         result = result with { Values = values };

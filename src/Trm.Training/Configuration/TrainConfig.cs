@@ -28,7 +28,7 @@ public sealed record TrainConfig
     /// <summary>Test dataset folders (<c>data_paths_test</c>); empty means the <c>test</c> split of <see cref="DataPaths"/>.</summary>
     [JsonPropertyName("data_paths_test")] public IReadOnlyList<string> DataPathsTest { get; init; } = [];
 
-    /// <summary>Extra evaluators (<c>evaluators</c>); only the empty list is supported (the ARC evaluator is not part of the SDK).</summary>
+    /// <summary>Extra evaluators run at every evaluation (<c>evaluators</c>): <c>arc</c> adds ARC pass@1/pass@2 with augmentation voting (<see cref="Evaluation.ArcVotingEvaluator"/>).</summary>
     [JsonPropertyName("evaluators")] public IReadOnlyList<string> Evaluators { get; init; } = [];
 
     /// <summary>Examples per optimizer step over all ranks (<c>global_batch_size</c>).</summary>
@@ -172,7 +172,8 @@ public sealed record TrainConfig
 
         Require(DataPaths.Count > 0, "data_paths", "at least one dataset folder is required, e.g. data_paths=\"[data/sudoku-small]\"");
         Require(DataPaths.All(p => !string.IsNullOrWhiteSpace(p)), "data_paths", "contains an empty path");
-        Require(Evaluators.Count == 0, "evaluators", "only evaluators=\"[]\" is supported (the ARC evaluator is not part of the SDK)");
+        Require(Evaluators.All(e => Evaluation.ExtraEvaluators.Known.Contains(e, StringComparer.OrdinalIgnoreCase)), "evaluators",
+            $"unknown evaluator in [{string.Join(", ", Evaluators)}]; known: {string.Join(", ", Evaluation.ExtraEvaluators.Known)}");
         Require(GlobalBatchSize > 0, "global_batch_size", $"must be positive, got {GlobalBatchSize}");
         Require(Epochs > 0, "epochs", $"must be positive, got {Epochs}");
         Require(EvalInterval is null || EvalInterval > 0, "eval_interval", $"must be positive, got {EvalInterval}");
