@@ -11,6 +11,7 @@ using Trm.Training.Checkpoints;
 using Trm.Training.Configuration;
 using Trm.Training.Distributed;
 using Trm.Training.Evaluation;
+using Trm.Training.Language;
 using Trm.Training.Losses;
 using Trm.Training.Metrics;
 
@@ -77,7 +78,7 @@ public sealed class TrainerBuilder
     public TrainerBuilder Configure(Func<TrainConfig, TrainConfig> change)
     {
         ArgumentNullException.ThrowIfNull(change);
-        _config = change(_config);
+        _config = ConfigLoader.Track(_config, change(_config));
         return this;
     }
 
@@ -260,9 +261,27 @@ public sealed class TrainerBuilder
     public Trainer Build()
     {
         var config = _config;
-        if (_trainData is not null && config.DataPaths.Count == 0) config = config with { DataPaths = _trainData.Options.DatasetPaths };
-        if (_model is not null) config = config with { Arch = _model.Config with { VocabSize = 0, SeqLen = 0, NumPuzzleIdentifiers = 1, BatchSize = null } };
+        if (_trainData is not null && config.DataPaths.Count == 0) config = ConfigLoader.Track(config, config with { DataPaths = _trainData.Options.DatasetPaths });
+        if (_model is not null) config = ConfigLoader.Track(config, config with { Arch = _model.Config with { VocabSize = 0, SeqLen = 0, NumPuzzleIdentifiers = 1, BatchSize = null } });
+        var kind = _trainData is not null ? TrainingDataKind.Puzzle : LanguageModelTask.Detect(config.DatasetList.Count > 0 ? config.DatasetList : config.DataPaths);
+        if (kind != TrainingDataKind.Puzzle && !config.Arch.Causal)
+        {
+            // A chat dataset or token streams train the causal chat model: what was left at the puzzle defaults takes arch=trm_chat's value.
+            config = ConfigLoader.ForLanguageModel(config);
+            _logger?.LogInformation("data_paths holds {Kind}: training the causal chat model (arch=trm_chat's values for every key left at its puzzle default)", LanguageModelTask.Describe(kind));
+        }
         config = config.Validate();
+        if (kind == TrainingDataKind.Puzzle && config.GradientAccumulationSteps != 1)
+        {
+            throw new TrmConfigException("gradient_accumulation_steps", $"is {config.GradientAccumulationSteps}, but puzzle training takes one batch per step (its ACT carry persists from batch to batch); accumulation is for language modelling");
+        }
+        if (kind != TrainingDataKind.Puzzle)
+        {
+            if (!config.Arch.Causal) throw new TrmConfigException("arch.causal", $"must be true to train a language model on {LanguageModelTask.Describe(kind)}");
+            if (config.Arch.PuzzleEmbPositions != 0) throw new TrmConfigException("arch.puzzle_emb_ndim", $"must be 0 to train a language model on {LanguageModelTask.Describe(kind)} (there are no puzzle identifiers)");
+            if (_group is not null) throw new TrmConfigException("data_paths", $"holds {LanguageModelTask.Describe(kind)}: data-parallel training of language models is not supported yet; train in one process");
+            if (config.FreezeWeights) throw new TrmConfigException("freeze_weights", "needs puzzle embeddings; a language model has none");
+        }
         int rank = _group?.Rank ?? 0, worldSize = _group?.WorldSize ?? 1;
         if (config.GlobalBatchSize % worldSize != 0)
             throw new TrmConfigException("global_batch_size", $"is {config.GlobalBatchSize}, not a multiple of the {worldSize} ranks");
@@ -276,7 +295,7 @@ public sealed class TrainerBuilder
         var runLock = rank == 0 ? RunFolder.Acquire(checkpointRoot, metricsPath, _logger ?? NullLogger.Instance) : null;
         try
         {
-            return BuildLocked(config, device, runName, checkpointRoot, metricsPath, rank, worldSize, runLock);
+            return BuildLocked(config, kind, device, runName, checkpointRoot, metricsPath, rank, worldSize, runLock);
         }
         catch
         {
@@ -286,7 +305,7 @@ public sealed class TrainerBuilder
         }
     }
 
-    private Trainer BuildLocked(TrainConfig config, Device device, string runName, string checkpointRoot, string? metricsPath, int rank, int worldSize, DirectoryLock? runLock)
+    private Trainer BuildLocked(TrainConfig config, TrainingDataKind kind, Device device, string runName, string checkpointRoot, string? metricsPath, int rank, int worldSize, DirectoryLock? runLock)
     {
         if (_resume && config.LoadCheckpoint is null)
         {
@@ -302,6 +321,7 @@ public sealed class TrainerBuilder
                 $"run '{runName}' already exists; resume it (trm train ... --resume, or TrainerBuilder.WithResume()) or choose another run name (+run_name=...)");
         }
         Engine.ManualSeed(config.Seed);
+        if (kind != TrainingDataKind.Puzzle) return BuildLanguageModel(config, kind, device, runName, checkpointRoot, metricsPath, runLock);
 
         var train = _trainData ?? PuzzleDataset.Open(new PuzzleDatasetOptions
         {
@@ -353,46 +373,13 @@ public sealed class TrainerBuilder
             model.ExplorationGenerator = new Generator(config.Seed + 1);
             head = new ActLossHead(model, config.LossType);
 
-            string? resumedFrom = null;
-            var settings = new TrainerSettings
+            var settings = Settings(config, device, runName, checkpointRoot, metricsPath, rank, head, runLock) with
             {
-                Config = config,
-                Device = device,
-                RunName = runName,
-                CheckpointRoot = checkpointRoot,
-                MetricsPath = metricsPath,
-                Logger = _logger,
-                LogInterval = _logInterval,
                 Train = train,
                 Test = test,
-                Head = head,
                 OwnsData = _trainData is null,
-                OwnsModel = _model is null,
-                StepHandlers = _stepHandlers,
-                EvaluationHandlers = _evaluationHandlers,
-                CheckpointHandlers = config.KeepLastCheckpoints is { } keep && rank == 0
-                    ? [.. _checkpointHandlers, (_, _) => CheckpointRetention.Prune(checkpointRoot, keep, [resumedFrom, CheckpointRetention.BestByEvaluation(checkpointRoot, metricsPath)], _logger ?? NullLogger.Instance)]
-                    : _checkpointHandlers,
-                RunLock = runLock,
-                ProcessGroup = _group,
-                BucketBytes = _bucketBytes,
             };
-            var trainer = new Trainer(settings);
-            if (config.LoadCheckpoint is { } resume)
-            {
-                var directory = TrmCheckpoint.Resolve(resume);
-                resumedFrom = directory;
-                try
-                {
-                    trainer.LoadCheckpoint(directory);
-                }
-                catch
-                {
-                    trainer.Dispose();
-                    throw;
-                }
-            }
-            return trainer;
+            return CreateTrainer(settings);
         }
         catch when (head is null)
         {
@@ -403,6 +390,75 @@ public sealed class TrainerBuilder
             }
             throw;
         }
+    }
+
+    /// <summary>The language-model half of <see cref="Build"/>: opens the chat dataset or token streams and builds the causal model.</summary>
+    private Trainer BuildLanguageModel(TrainConfig config, TrainingDataKind kind, Device device, string runName, string checkpointRoot, string? metricsPath, DirectoryLock? runLock)
+    {
+        var lm = LanguageModelTask.Open(config, kind, _model?.Config.SeqLen, _logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        ActLossHead? head = null;
+        try
+        {
+            if (_model is not null && (_model.Config.VocabSize != lm.VocabSize || _model.Config.SeqLen < lm.BlockSize))
+            {
+                throw new TrmConfigException("arch", $"the given model has vocab_size {_model.Config.VocabSize} and seq_len {_model.Config.SeqLen}; the data needs vocab_size {lm.VocabSize} and {lm.BlockSize} positions (block_size)");
+            }
+            var modelConfig = (config.Arch with { VocabSize = lm.VocabSize, SeqLen = lm.BlockSize, NumPuzzleIdentifiers = 1, BatchSize = null }).ForDevice(device);
+            var model = _model ?? new TrmModel(modelConfig, new Generator(config.Seed));
+            model.To(device);
+            model.ExplorationGenerator = new Generator(config.Seed + 1);
+            head = new ActLossHead(model, config.LossType);
+            return CreateTrainer(Settings(config, device, runName, checkpointRoot, metricsPath, rank: 0, head, runLock) with { Language = lm });
+        }
+        catch when (head is null)
+        {
+            lm.Dispose();
+            throw;
+        }
+    }
+
+    private TrainerSettings Settings(TrainConfig config, Device device, string runName, string checkpointRoot, string? metricsPath, int rank, ActLossHead head, DirectoryLock? runLock)
+    {
+        // Retention never deletes the checkpoint this run resumed from, nor the best one by evaluation.
+        var resumedFrom = config.LoadCheckpoint is { } resume ? TrmCheckpoint.Resolve(resume) : null;
+        return new()
+        {
+            Config = config,
+            Device = device,
+            RunName = runName,
+            CheckpointRoot = checkpointRoot,
+            MetricsPath = metricsPath,
+            Logger = _logger,
+            LogInterval = _logInterval,
+            Head = head,
+            OwnsModel = _model is null,
+            StepHandlers = _stepHandlers,
+            EvaluationHandlers = _evaluationHandlers,
+            CheckpointHandlers = config.KeepLastCheckpoints is { } keep && rank == 0
+                ? [.. _checkpointHandlers, (_, _) => CheckpointRetention.Prune(checkpointRoot, keep, [resumedFrom, CheckpointRetention.BestByEvaluation(checkpointRoot, metricsPath)], _logger ?? NullLogger.Instance)]
+                : _checkpointHandlers,
+            RunLock = runLock,
+            ProcessGroup = _group,
+            BucketBytes = _bucketBytes,
+        };
+    }
+
+    private static Trainer CreateTrainer(TrainerSettings settings)
+    {
+        var trainer = new Trainer(settings);
+        if (settings.Config.LoadCheckpoint is { } resume)
+        {
+            try
+            {
+                trainer.LoadCheckpoint(TrmCheckpoint.Resolve(resume));
+            }
+            catch
+            {
+                trainer.Dispose();
+                throw;
+            }
+        }
+        return trainer;
     }
 
     private static bool RunFolderInUse(string checkpointRoot) =>
@@ -422,8 +478,8 @@ public sealed class TrainerBuilder
     }
 }
 
-/// <summary>Everything the builder hands the trainer.</summary>
-internal sealed class TrainerSettings
+/// <summary>Everything the builder hands the trainer: puzzle data (<see cref="Train"/>, <see cref="Test"/>) or a language-model task.</summary>
+internal sealed record TrainerSettings
 {
     public required TrainConfig Config { get; init; }
     public required Device Device { get; init; }
@@ -432,7 +488,8 @@ internal sealed class TrainerSettings
     public string? MetricsPath { get; init; }
     public ILogger? Logger { get; init; }
     public int LogInterval { get; init; }
-    public required PuzzleDataset Train { get; init; }
+    public PuzzleDataset? Train { get; init; }
+    public LanguageModelTask? Language { get; init; }
     public PuzzleDataset? Test { get; init; }
     public required ActLossHead Head { get; init; }
     public bool OwnsData { get; init; } = true;

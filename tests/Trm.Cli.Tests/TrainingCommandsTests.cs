@@ -22,7 +22,8 @@ public sealed class TrainingCommandsTests
         if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
     }
 
-    private static async Task<(int Code, string Out, string Err)> Trm(params string[] args)
+    /// <summary>Runs <c>trm</c> in process with the console captured (shared with the chat training tests).</summary>
+    internal static async Task<(int Code, string Out, string Err)> Trm(params string[] args)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();

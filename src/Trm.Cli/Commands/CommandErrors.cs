@@ -72,6 +72,8 @@ internal static class CommandErrors
             or IOException or UnauthorizedAccessException or ArgumentException or FormatException or NotSupportedException
             or NativeLibraryLoadException or System.Text.Json.JsonException;
         var message = FirstLine(e.Message);
+        // Training stopped on purpose: the weights went non-finite; the message says what to change.
+        if (e is Trm.Training.NonFiniteTrainingException) return (Unexpected, $"error: {message}");
         if (e is ArgumentException { ParamName: { Length: > 0 } name } argument && !message.Contains(name, StringComparison.Ordinal))
         {
             // "must be in (0, 1]" alone names nothing: say which value, and what it was.

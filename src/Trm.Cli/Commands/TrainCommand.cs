@@ -15,7 +15,8 @@ namespace Trm.Cli.Commands;
 
 /// <summary>
 /// <c>trm train</c>: trains a TRM on a puzzle dataset with the reference's override syntax, e.g.
-/// <c>trm train arch=trm data_paths="[data/sudoku-small]" arch.mlp_t=True lr=1e-4 ema=True +run_name=x</c>.
+/// <c>trm train arch=trm data_paths="[data/sudoku-small]" arch.mlp_t=True lr=1e-4 ema=True +run_name=x</c>; a chat dataset
+/// or a token-stream folder in <c>data_paths</c> trains the causal language model instead (<c>arch=trm_chat</c>, docs/chat-training.md).
 /// With <c>--nproc-per-node N</c> it launches N data-parallel workers (torchrun's role); a process started with torchrun's
 /// or Slurm's variables joins their process group as a worker (docs/distributed.md).
 /// </summary>
@@ -25,6 +26,14 @@ public static class TrainCommand
     /// Test hook: <c>TRM_TRAIN_FAULT=rank:step</c> makes that worker kill itself (SIGKILL) right after that optimizer step.
     /// </summary>
     internal const string FaultVariable = "TRM_TRAIN_FAULT";
+
+    /// <summary>What is trained, for the first line: the puzzle model or the causal language model and its data.</summary>
+    internal static string Describe(Trainer trainer) => trainer.DataKind switch
+    {
+        TrainingDataKind.Chat => $"causal language model, H_cycles {trainer.ModelConfig.HCycles} L_cycles {trainer.ModelConfig.LCycles} L_layers {trainer.ModelConfig.LLayers}, on a chat dataset",
+        TrainingDataKind.TokenStream => $"causal language model, H_cycles {trainer.ModelConfig.HCycles} L_cycles {trainer.ModelConfig.LCycles} L_layers {trainer.ModelConfig.LLayers}, on token streams",
+        _ => "puzzle model",
+    };
 
     /// <summary>Creates the command.</summary>
     public static Command Create()
@@ -40,7 +49,7 @@ public static class TrainCommand
         var masterAddr = new Option<string>("--master-addr") { Description = "Host of rank 0 (with --nproc-per-node).", DefaultValueFactory = _ => "127.0.0.1" };
         var masterPort = new Option<int?>("--master-port") { Description = "Port of rank 0's store (default: a free port on one node, 29500 on several)." };
         var distTimeout = new Option<double>("--dist-timeout") { Description = "Seconds a collective may wait for the other ranks, and that the launcher waits for the others after one failed.", DefaultValueFactory = _ => 300 };
-        var command = new Command("train", "Train a TRM on a puzzle dataset (reference-style overrides; checkpoints under checkpoints/<run>/step_N). Exit codes: 0 done, 1 unexpected or distributed-peer failure, 2 user error (configuration, dataset, checkpoint, run folder locked, device), 130 cancelled.");
+        var command = new Command("train", "Train a TRM on a puzzle dataset, or the causal chat TRM on a chat dataset or token streams (reference-style overrides; checkpoints under checkpoints/<run>/step_N). Exit codes: 0 done, 1 unexpected or distributed-peer failure or non-finite training, 2 user error (configuration, dataset, checkpoint, run folder locked, device), 130 cancelled.");
         command.Arguments.Add(overrides);
         command.Options.Add(configFile);
         command.Options.Add(verbose);
@@ -108,7 +117,7 @@ public static class TrainCommand
                 }
                 using var trainer = builder.Build();
                 var where = place is null ? "" : $" (rank {place.Rank} of {place.WorldSize})";
-                AnsiConsole.MarkupLine($"[bold]run[/] {Markup.Escape(trainer.RunName)}{where}: {trainer.StepLimit} steps on {trainer.Device}, checkpoints in {Markup.Escape(trainer.CheckpointRoot)}");
+                AnsiConsole.MarkupLine($"[bold]run[/] {Markup.Escape(trainer.RunName)}{where}: {trainer.StepLimit} steps on {trainer.Device} ({Describe(trainer)}), checkpoints in {Markup.Escape(trainer.CheckpointRoot)}");
                 if (parseResult.GetValue(saveInitial) && trainer.Step == 0) trainer.SaveCheckpoint();
                 var result = parseResult.GetValue(verbose) || place is not null ? trainer.Run(null, cancellationToken) : TrainingConsole.Run(trainer, cancellationToken);
                 AnsiConsole.MarkupLine($"[green]done[/]{where}: {result.Steps} steps in {result.Elapsed:hh\\:mm\\:ss} ({Markup.Escape(result.StopReason)}); last checkpoint {Markup.Escape(result.LastCheckpoint ?? "none")}"
