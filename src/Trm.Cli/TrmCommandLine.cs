@@ -13,9 +13,12 @@ public static class TrmCommandLine
         root.Subcommands.Add(Commands.DataCommand.Create());
         root.Subcommands.Add(Commands.DetokenizeCommand.Create());
         root.Subcommands.Add(Commands.EvalCommand.Create());
+        root.Subcommands.Add(Commands.EvalChatCommand.Create());
         root.Subcommands.Add(Commands.GenerateCommand.Create());
         root.Subcommands.Add(Commands.PlotCommand.Create());
         root.Subcommands.Add(Commands.QuickstartCommand.Create());
+        root.Subcommands.Add(Commands.RlCommand.Create());
+        root.Subcommands.Add(Commands.SftCommand.Create());
         root.Subcommands.Add(Commands.SolveCommand.Create());
         root.Subcommands.Add(Commands.TokenizeCommand.Create());
         root.Subcommands.Add(Commands.TrainCommand.Create());

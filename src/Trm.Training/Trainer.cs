@@ -14,6 +14,7 @@ using Trm.Training.Checkpoints;
 using Trm.Training.Configuration;
 using Trm.Training.Distributed;
 using Trm.Training.Evaluation;
+using Trm.Training.Language;
 using Trm.Training.Losses;
 using Trm.Training.Metrics;
 using Trm.Training.Optim;
@@ -36,7 +37,11 @@ public sealed class Trainer : IDisposable
     private static readonly JsonSerializerOptions StateJson = new() { WriteIndented = true, Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
 
     private readonly ILogger _logger;
-    private readonly PuzzleDataset _train;
+    private readonly PuzzleDataset? _train;
+    private readonly LanguageModelTask? _lm;
+    private bool _pendingPassEnd;
+    private long _nonFiniteSteps;
+    private int _consecutiveNonFinite;
     private readonly PuzzleDataset? _test;
     private readonly ActLossHead _head;
     private readonly Optimizer? _optimizer;
@@ -60,6 +65,7 @@ public sealed class Trainer : IDisposable
     private readonly bool _ownsModel;
     private readonly bool _ownsData;
     private readonly DataParallel? _ddp;
+    private readonly Trm.Core.IO.DirectoryLock? _runLock;
 
     internal Trainer(TrainerSettings settings)
     {
@@ -71,13 +77,23 @@ public sealed class Trainer : IDisposable
         _logInterval = settings.LogInterval;
         _train = settings.Train;
         _test = settings.Test;
+        _lm = settings.Language;
         _head = settings.Head;
         _ownsModel = settings.OwnsModel;
         _ownsData = settings.OwnsData;
         ModelConfig = _head.Model.Config;
         EpochsPerIteration = Config.EvalInterval ?? Config.Epochs;
-        var meta = _train.Metadata;
-        TotalSteps = (long)(Config.Epochs * (double)meta.TotalGroups * meta.MeanPuzzleExamples / Config.GlobalBatchSize);
+        if (_lm is null)
+        {
+            var meta = _train!.Metadata;
+            TotalSteps = (long)(Config.Epochs * (double)meta.TotalGroups * meta.MeanPuzzleExamples / Config.GlobalBatchSize);
+        }
+        else
+        {
+            // A pass (eval_interval epochs) of micro-batches, gradient_accumulation_steps of them per step (the last step of a pass may take fewer).
+            long stepsPerPass = (_lm.Train.MicroBatchesPerPass + Config.GradientAccumulationSteps - 1) / Config.GradientAccumulationSteps;
+            TotalSteps = Config.Epochs / EpochsPerIteration * stepsPerPass;
+        }
         StepLimit = Math.Min(TotalSteps, Config.MaxSteps ?? long.MaxValue);
 
         _parameters = [.. _head.Parameters().Where(p => p.RequiresGrad)];
@@ -109,6 +125,7 @@ public sealed class Trainer : IDisposable
         foreach (var handler in settings.StepHandlers) StepCompleted += handler;
         foreach (var handler in settings.EvaluationHandlers) EvaluationCompleted += handler;
         foreach (var handler in settings.CheckpointHandlers) CheckpointSaved += handler;
+        _runLock = settings.RunLock;
     }
 
     /// <summary>Starts a fluent builder.</summary>
@@ -141,8 +158,18 @@ public sealed class Trainer : IDisposable
     /// <summary>Folder of this run's <c>step_N</c> checkpoints.</summary>
     public string CheckpointRoot { get; }
 
-    /// <summary>The training split's metadata.</summary>
-    public PuzzleDatasetMetadata TrainMetadata => _train.Metadata;
+    /// <summary>The training split's metadata (puzzle runs).</summary>
+    /// <exception cref="InvalidOperationException">This run trains a language model (see <see cref="DataKind"/>).</exception>
+    public PuzzleDatasetMetadata TrainMetadata => _train?.Metadata
+        ?? throw new InvalidOperationException($"run {RunName} trains a language model on {LanguageModelTask.Describe(DataKind)}; it has no puzzle metadata");
+
+    /// <summary>What the run trains on: puzzles (the TRM with ACT) or language-model data (the causal model).</summary>
+    public TrainingDataKind DataKind => _lm?.Kind ?? TrainingDataKind.Puzzle;
+
+    /// <summary>Optimizer steps skipped so far because their gradient was not finite.</summary>
+    public long NonFiniteSteps => _nonFiniteSteps;
+
+    private bool HasTest => _lm?.HasEvaluation ?? _test is not null;
 
     /// <summary>Optimizer steps taken.</summary>
     public long Step { get; private set; }
@@ -185,7 +212,7 @@ public sealed class Trainer : IDisposable
         MetricsRecord? latest = null;
         var stopReason = "completed all epochs";
         _clock.Start();
-        if (_test is null && Rank == 0) _logger.LogWarning("No test split under the data paths: training without evaluation");
+        if (!HasTest && Rank == 0) _logger.LogWarning("No test split under the data paths: training without evaluation");
         _logger.LogInformation("Training {Run}: {Steps} steps ({Epochs} epochs, batch {Batch}) on {Device}", RunName, StepLimit, Config.Epochs, Config.GlobalBatchSize, Device);
 
         var stop = false;
@@ -208,7 +235,7 @@ public sealed class Trainer : IDisposable
                 latest = TrainStep(out passEnded);
                 if (passEnded) break;
                 progress?.Report(new TrainingProgress(TrainingPhase.Training, Step, StepLimit, Elapsed, latest, _recent.Snapshot()));
-                if (Config.EvalEverySteps is { } ev && Step % ev == 0 && Step < StepLimit && _test is not null)
+                if (Config.EvalEverySteps is { } ev && Step % ev == 0 && Step < StepLimit && HasTest)
                 {
                     progress?.Report(new TrainingProgress(TrainingPhase.Evaluating, Step, StepLimit, Elapsed, latest));
                     lastEval = Evaluate(cancellationToken);
@@ -224,7 +251,7 @@ public sealed class Trainer : IDisposable
             if (passEnded && _iteration - 1 < Config.MinEvalInterval && !last) continue;
             if (!passEnded && !stop) continue;
             progress?.Report(new TrainingProgress(TrainingPhase.Evaluating, Step, StepLimit, Elapsed, latest));
-            if (_test is null)
+            if (!HasTest)
             {
                 if (Rank == 0) _logger.LogWarning("No test split found; skipping evaluation at step {Step}", Step);
             }
@@ -263,7 +290,8 @@ public sealed class Trainer : IDisposable
     private MetricsRecord? TrainStep(out bool passEnded)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        _batches ??= _train.EnumerateBatches().GetEnumerator();
+        if (_lm is not null) return LanguageModelStep(_lm, out passEnded);
+        _batches ??= _train!.EnumerateBatches().GetEnumerator();
         if (!_batches.MoveNext())
         {
             _batches.Dispose();
@@ -278,7 +306,7 @@ public sealed class Trainer : IDisposable
         _head.Train();
 
         Dictionary<string, double> values;
-        double lr, embeddingLr;
+        double lr, embeddingLr, gradNorm;
         using (var scope = Engine.NewDisposeScope())
         {
             using var trmBatch = PuzzleTensors.ToTrmBatch(batch, Device);
@@ -290,32 +318,7 @@ public sealed class Trainer : IDisposable
 
             lr = _schedule.LearningRate(Step);
             embeddingLr = _embeddingSchedule.LearningRate(Step);
-            if (_ddp is not null && !Config.FreezeWeights) _ddp.AllReduceGradients(_parameters);
-            if (Config.GradClipNorm is { } maxNorm && _parameters.Count > 0 && !Config.FreezeWeights)
-            {
-                Trm.Torch.Optim.GradClip.ClipGradNorm_(_parameters, maxNorm);
-            }
-            if (_embeddingOptimizer is not null && _head.Model.PuzzleEmbedding is { } embedding && embedding.LocalWeights?.Grad is { } localGrad)
-            {
-                _embeddingOptimizer.Group.Lr = embeddingLr;
-                if (_ddp is null)
-                {
-                    _embeddingOptimizer.Step(localGrad, embedding.LocalIds!);
-                }
-                else
-                {
-                    // The reference's distributed sign-SGD: every rank applies the same step to the union of all ranks' rows.
-                    _embeddingOptimizer.Step(_ddp.GatherRows(localGrad), _ddp.GatherRows(embedding.LocalIds!));
-                }
-                localGrad.Zero_();
-            }
-            if (_optimizer is not null)
-            {
-                _optimizer.SetLearningRate(lr);
-                _optimizer.Step();
-            }
-            foreach (var p in _parameters) p.Grad?.Zero_();
-            _ema?.Update();
+            ApplyUpdate(lr, embeddingLr, out gradNorm);
             values = PuzzleTensors.ReadScalars(result.Metrics);
         }
         if (_ddp is not null)
@@ -335,6 +338,8 @@ public sealed class Trainer : IDisposable
         }
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         reported["lr"] = lr;
+        reported["grad_norm"] = gradNorm;
+        reported["nonfinite_steps"] = _nonFiniteSteps;
         reported["examples_per_second"] = batch.EffectiveBatchSize / Math.Max(seconds, 1e-9); // the global batch's examples
         reported["step_seconds"] = seconds;
         var record = new MetricsRecord(Step, "train", reported);
@@ -351,13 +356,150 @@ public sealed class Trainer : IDisposable
         return record;
     }
 
+    /// <summary>
+    /// One language-model step: up to <c>gradient_accumulation_steps</c> micro-batches forward and backward, each loss
+    /// divided by the step's counted tokens (so accumulating equals one batch of all the rows), then the shared update.
+    /// </summary>
+    private MetricsRecord? LanguageModelStep(LanguageModelTask lm, out bool passEnded)
+    {
+        passEnded = false;
+        if (_pendingPassEnd)
+        {
+            _pendingPassEnd = false;
+            passEnded = true;
+            return null;
+        }
+        var batches = new List<LmBatch>(Config.GradientAccumulationSteps);
+        while (batches.Count < Config.GradientAccumulationSteps)
+        {
+            var next = lm.Train.Next();
+            if (next is null)
+            {
+                _pendingPassEnd = true;
+                break;
+            }
+            batches.Add(next);
+        }
+        if (batches.Count == 0)
+        {
+            _pendingPassEnd = false;
+            passEnded = true;
+            return null;
+        }
+        var started = Stopwatch.GetTimestamp();
+        Step++;
+        _head.Train();
+        long stepTokens = batches.Sum(b => (long)b.CountedTokens);
+        var lr = _schedule.LearningRate(Step);
+        double lossSum = 0, gradNorm = 0;
+        long tokens = 0, correct = 0;
+        using (var scope = Engine.NewDisposeScope())
+        {
+            if (stepTokens > 0)
+            {
+                (lossSum, tokens, correct) = lm.ForwardBackward(_head.Model, batches, stepTokens, Device);
+                ApplyUpdate(lr, 0, out gradNorm);
+            }
+            else
+            {
+                _logger.LogWarning("step {Step}: no trained tokens in the batch (every row is prompt or padding); no update", Step);
+            }
+        }
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var loss = tokens == 0 ? double.NaN : lossSum / tokens;
+        var positions = batches.Sum(b => (long)b.Rows * b.Length);
+        var record = new MetricsRecord(Step, "train", new Dictionary<string, double>
+        {
+            ["lm_loss"] = loss,
+            ["perplexity"] = Math.Exp(loss),
+            ["accuracy"] = tokens == 0 ? double.NaN : (double)correct / tokens,
+            ["count"] = tokens,
+            ["lr"] = lr,
+            ["grad_norm"] = gradNorm,
+            ["nonfinite_steps"] = _nonFiniteSteps,
+            ["tokens_per_second"] = positions / Math.Max(seconds, 1e-9),
+            ["examples_per_second"] = batches.Sum(b => b.Rows) / Math.Max(seconds, 1e-9),
+            ["step_seconds"] = seconds,
+        });
+        WriteMetrics(record);
+        _recent.Add(record);
+        if (_logInterval > 0 && (Step % _logInterval == 0 || Step == 1))
+        {
+            var recent = _recent.Snapshot();
+            _logger.LogInformation("step {Step}/{Total} (last {Window} steps) lm_loss {Loss:F4} ppl {Ppl:F2} acc {Acc:P1} lr {Lr:E2} {Rate:F0} tok/s",
+                Step, StepLimit, Math.Min(Step, 50), recent["lm_loss"], Math.Exp(recent["lm_loss"]), recent["accuracy"], lr, recent["tokens_per_second"]);
+        }
+        StepCompleted?.Invoke(this, record);
+        return record;
+    }
+
+    /// <summary>
+    /// The update shared by puzzles and language modelling, after the backward pass: gradients all-reduced (data
+    /// parallel), their global norm measured (and clipped to <c>grad_clip_norm</c>), then — when every gradient is
+    /// finite — the puzzle embeddings' sign-SGD step, the optimizer step and the EMA update. A non-finite gradient skips
+    /// all of them, is logged and counted, and <c>max_nonfinite_steps</c> of them in a row stop the run.
+    /// </summary>
+    /// <returns>Whether the weights were updated.</returns>
+    /// <exception cref="NonFiniteTrainingException">Too many consecutive non-finite steps.</exception>
+    private bool ApplyUpdate(double lr, double embeddingLr, out double gradNorm)
+    {
+        if (_ddp is not null && !Config.FreezeWeights) _ddp.AllReduceGradients(_parameters);
+        gradNorm = _parameters.Count > 0 && !Config.FreezeWeights
+            ? Trm.Torch.Optim.GradClip.ClipGradNorm_(_parameters, Config.GradClipNorm ?? double.PositiveInfinity)
+            : 0;
+        var embeddingGrad = _embeddingOptimizer is not null ? _head.Model.PuzzleEmbedding?.LocalWeights?.Grad : null;
+        var finite = double.IsFinite(gradNorm);
+        if (embeddingGrad is not null)
+        {
+            finite &= FiniteCheck.AllFinite(embeddingGrad);
+            if (_ddp is not null) finite = !_ddp.Any(!finite); // the embedding gradients are per rank: every rank must decide alike
+        }
+        if (!finite)
+        {
+            foreach (var p in _parameters) p.Grad?.Zero_();
+            embeddingGrad?.Zero_();
+            _nonFiniteSteps++;
+            _consecutiveNonFinite++;
+            _logger.LogWarning("step {Step}: the gradient is not finite (norm {Norm}); update skipped ({Count} in a row, {Total} in all)", Step, gradNorm, _consecutiveNonFinite, _nonFiniteSteps);
+            if (_consecutiveNonFinite >= Config.MaxNonFiniteSteps)
+            {
+                throw new NonFiniteTrainingException(Step,
+                    $"{_consecutiveNonFinite} consecutive steps had non-finite gradients (max_nonfinite_steps = {Config.MaxNonFiniteSteps}); stopping. Lower lr, set grad_clip_norm, or resume from the last checkpoint.");
+            }
+            return false;
+        }
+        _consecutiveNonFinite = 0;
+        if (_embeddingOptimizer is not null && _head.Model.PuzzleEmbedding is { } embedding && embedding.LocalWeights?.Grad is { } localGrad)
+        {
+            _embeddingOptimizer.Group.Lr = embeddingLr;
+            if (_ddp is null)
+            {
+                _embeddingOptimizer.Step(localGrad, embedding.LocalIds!);
+            }
+            else
+            {
+                // The reference's distributed sign-SGD: every rank applies the same step to the union of all ranks' rows.
+                _embeddingOptimizer.Step(_ddp.GatherRows(localGrad), _ddp.GatherRows(embedding.LocalIds!));
+            }
+            localGrad.Zero_();
+        }
+        if (_optimizer is not null)
+        {
+            _optimizer.SetLearningRate(lr);
+            _optimizer.Step();
+        }
+        foreach (var p in _parameters) p.Grad?.Zero_();
+        _ema?.Update();
+        return true;
+    }
+
     /// <summary>Evaluates on the test split (with the EMA weights when enabled), logs and reports the result.</summary>
     /// <param name="cancellationToken">Stops between ACT steps.</param>
     /// <exception cref="InvalidOperationException">The dataset has no test split.</exception>
     public EvaluationResult Evaluate(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_test is null)
+        if (!HasTest)
         {
             throw new InvalidOperationException($"No test split was found under {string.Join(", ", Config.DataPathsTest.Count > 0 ? Config.DataPathsTest : Config.DataPaths)}.");
         }
@@ -365,13 +507,38 @@ public sealed class Trainer : IDisposable
         EvaluationResult result;
         using (_ema?.Apply())
         {
-            result = PuzzleEvaluator.Evaluate(_head, _test, Device, Step, Config.EvalMaxExamples, cancellationToken);
+            if (_lm is null)
+            {
+                result = PuzzleEvaluator.Evaluate(_head, _test!, Device, Step, Config.EvalMaxExamples, cancellationToken);
+                result = result with { Values = ExtraEvaluators.Run(Config, _head.Model, _test!, result.Values, cancellationToken) };
+            }
+            else
+            {
+                var (lmValues, rows) = _lm.Evaluate(_head.Model, Device, Config.EvalMaxExamples, cancellationToken);
+                var finiteLoss = !(lmValues["tokens"] > 0) || double.IsFinite(lmValues["lm_loss"]);
+                IReadOnlyList<string> samples = finiteLoss ? _lm.Samples(_head.Model, Config.EvalSamples, Config.EvalSampleTokens, cancellationToken) : [];
+                result = new EvaluationResult(Step, rows, lmValues) { Samples = samples };
+            }
         }
         var values = new Dictionary<string, double>(result.Values) { ["eval_seconds"] = Stopwatch.GetElapsedTime(started).TotalSeconds };
         result = result with { Values = values };
         WriteMetrics(new MetricsRecord(Step, "eval", values));
-        _logger.LogInformation("eval step {Step}: exact {Exact:P2} acc {Acc:P2} halt_acc {Halt:P1} halt_step {HaltStep:F2} lm_loss {Loss:F4} ({Count} examples)",
-            Step, result.ExactAccuracy, result.Accuracy, result.QHaltAccuracy, result.MeanHaltStep, result.LmLoss, result.Examples);
+        if (_lm is null)
+        {
+            _logger.LogInformation("eval step {Step}: exact {Exact:P2} acc {Acc:P2} halt_acc {Halt:P1} halt_step {HaltStep:F2} lm_loss {Loss:F4} ({Count} examples)",
+                Step, result.ExactAccuracy, result.Accuracy, result.QHaltAccuracy, result.MeanHaltStep, result.LmLoss, result.Examples);
+        }
+        else
+        {
+            _logger.LogInformation("eval step {Step}: lm_loss {Loss:F4} ppl {Ppl:F2} token acc {Acc:P2} ({Tokens} tokens, {Count} rows)",
+                Step, result.LmLoss, values["perplexity"], result.Accuracy, values["tokens"], result.Examples);
+            foreach (var sample in result.Samples) _logger.LogInformation("sample: {Sample}", sample);
+        }
+        var counted = _lm is null ? result.Examples : (long)values["tokens"];
+        if (counted > 0 && !double.IsFinite(result.LmLoss))
+        {
+            throw new NonFiniteTrainingException(Step, $"the evaluation loss is {result.LmLoss} (non-finite) over {counted} {(_lm is null ? "examples" : "tokens")}; the weights have diverged");
+        }
         EvaluationCompleted?.Invoke(this, result);
         return result;
     }
@@ -399,6 +566,17 @@ public sealed class Trainer : IDisposable
 
     private string WriteCheckpoint(string directory, Dictionary<string, Tensor>? carryTensors)
     {
+        if (Directory.Exists(directory) && Step == _resumedStep)
+        {
+            // Nothing was trained since this checkpoint was loaded: it already holds this state.
+            return directory;
+        }
+        // Never write weights that are not finite: the last good checkpoint stays the latest.
+        RequireFinite(_head.StateDict(), "weight", directory);
+        if (_ema is not null)
+        {
+            using (_ema.Apply()) RequireFinite(_head.StateDict(), "EMA weight", directory);
+        }
         var modelJson = ModelConfig.ToReferenceJson();
         var metadata = new Dictionary<string, string>
         {
@@ -407,13 +585,10 @@ public sealed class Trainer : IDisposable
             ["step"] = Step.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["ema"] = (_ema is not null).ToString(),
         };
-        if (Directory.Exists(directory) && Step == _resumedStep)
-        {
-            // Nothing was trained since this checkpoint was loaded: it already holds this state.
-            return directory;
-        }
+        if (_lm?.TokenizerSpec is { } tokenizer) metadata["tokenizer"] = tokenizer;
         TrmCheckpoint.Write(directory, Step, temp =>
         {
+            if (_lm?.VocabFile is { } vocab) File.Copy(vocab, Path.Combine(temp, LanguageModelTask.CheckpointVocabFile));
             if (_ema is not null)
             {
                 SafeTensors.Save(Path.Combine(temp, TrainingCheckpoint.OnlineFile), _head.StateDict(), metadata);
@@ -449,7 +624,8 @@ public sealed class Trainer : IDisposable
                 Step = Step,
                 TotalSteps = TotalSteps,
                 Iteration = _iteration,
-                DataState = _dataState.ToString(),
+                DataState = _lm is null ? _dataState.ToString() : (_pendingPassEnd ? PassEndMark : "") + _lm.Train.State,
+                NonFiniteSteps = _nonFiniteSteps,
                 Rng = rng,
                 CarryPolicy = _carry is null ? CarryPolicy.Reset : CarryPolicy.Restore,
                 Ema = _ema is not null,
@@ -533,10 +709,27 @@ public sealed class Trainer : IDisposable
         Step = state.Step;
         _resumedStep = state.Step;
         _iteration = state.Iteration;
-        _dataState = PuzzleIteratorState.Parse(state.DataState);
-        _batches?.Dispose();
-        _batches = null;
-        _train.Restore(_dataState);
+        _nonFiniteSteps = state.NonFiniteSteps;
+        _consecutiveNonFinite = 0;
+        if (_lm is null)
+        {
+            _dataState = PuzzleIteratorState.Parse(state.DataState);
+            _batches?.Dispose();
+            _batches = null;
+            _train!.Restore(_dataState);
+        }
+        else
+        {
+            _pendingPassEnd = state.DataState.StartsWith(PassEndMark, StringComparison.Ordinal);
+            try
+            {
+                _lm.Train.Restore(_pendingPassEnd ? state.DataState[PassEndMark.Length..] : state.DataState);
+            }
+            catch (FormatException e)
+            {
+                throw new TrmCheckpointException(statePath, $"data_state: {e.Message}", e);
+            }
+        }
         _elapsedBefore = state.ElapsedSeconds;
         _ddp?.Broadcast(_head.StateDict().Values);
         _logger.LogInformation("Resumed {Run} from {Directory} at step {Step}", RunName, directory, Step);
@@ -554,6 +747,17 @@ public sealed class Trainer : IDisposable
         if (_metricsPath is null) return;
         _metrics ??= new MetricsJsonlWriter(_metricsPath);
         _metrics.Write(record);
+    }
+
+    /// <summary>Marks a language-model data position taken after the last micro-batch of a pass, before the pass end was reported.</summary>
+    private const string PassEndMark = "end:";
+
+    private void RequireFinite(Dictionary<string, Tensor> weights, string what, string directory)
+    {
+        if (FiniteCheck.FirstNonFinite(weights) is { } name)
+        {
+            throw new NonFiniteTrainingException(Step, $"{what} '{name}' is not finite; checkpoint {directory} was not written");
+        }
     }
 
     private static JsonNode? WithoutBatch(JsonNode? node)
@@ -578,8 +782,10 @@ public sealed class Trainer : IDisposable
         if (_ownsModel) _head.Dispose();
         if (_ownsData)
         {
-            _train.Dispose();
+            _train?.Dispose();
             _test?.Dispose();
+            _lm?.Dispose();
         }
+        _runLock?.Dispose();
     }
 }

@@ -1,13 +1,17 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Trm.Core.IO;
 using Trm.Data.Puzzles;
 using Trm.Model;
 using Trm.Model.Checkpoints;
 using Trm.Model.Configuration;
 using Trm.Torch;
 using Trm.Torch.Distributed;
+using Trm.Training.Checkpoints;
 using Trm.Training.Configuration;
 using Trm.Training.Distributed;
 using Trm.Training.Evaluation;
+using Trm.Training.Language;
 using Trm.Training.Losses;
 using Trm.Training.Metrics;
 
@@ -74,7 +78,7 @@ public sealed class TrainerBuilder
     public TrainerBuilder Configure(Func<TrainConfig, TrainConfig> change)
     {
         ArgumentNullException.ThrowIfNull(change);
-        _config = change(_config);
+        _config = ConfigLoader.Track(_config, change(_config));
         return this;
     }
 
@@ -257,9 +261,27 @@ public sealed class TrainerBuilder
     public Trainer Build()
     {
         var config = _config;
-        if (_trainData is not null && config.DataPaths.Count == 0) config = config with { DataPaths = _trainData.Options.DatasetPaths };
-        if (_model is not null) config = config with { Arch = _model.Config with { VocabSize = 0, SeqLen = 0, NumPuzzleIdentifiers = 1, BatchSize = null } };
+        if (_trainData is not null && config.DataPaths.Count == 0) config = ConfigLoader.Track(config, config with { DataPaths = _trainData.Options.DatasetPaths });
+        if (_model is not null) config = ConfigLoader.Track(config, config with { Arch = _model.Config with { VocabSize = 0, SeqLen = 0, NumPuzzleIdentifiers = 1, BatchSize = null } });
+        var kind = _trainData is not null ? TrainingDataKind.Puzzle : LanguageModelTask.Detect(config.DatasetList.Count > 0 ? config.DatasetList : config.DataPaths);
+        if (kind != TrainingDataKind.Puzzle && !config.Arch.Causal)
+        {
+            // A chat dataset or token streams train the causal chat model: what was left at the puzzle defaults takes arch=trm_chat's value.
+            config = ConfigLoader.ForLanguageModel(config);
+            _logger?.LogInformation("data_paths holds {Kind}: training the causal chat model (arch=trm_chat's values for every key left at its puzzle default)", LanguageModelTask.Describe(kind));
+        }
         config = config.Validate();
+        if (kind == TrainingDataKind.Puzzle && config.GradientAccumulationSteps != 1)
+        {
+            throw new TrmConfigException("gradient_accumulation_steps", $"is {config.GradientAccumulationSteps}, but puzzle training takes one batch per step (its ACT carry persists from batch to batch); accumulation is for language modelling");
+        }
+        if (kind != TrainingDataKind.Puzzle)
+        {
+            if (!config.Arch.Causal) throw new TrmConfigException("arch.causal", $"must be true to train a language model on {LanguageModelTask.Describe(kind)}");
+            if (config.Arch.PuzzleEmbPositions != 0) throw new TrmConfigException("arch.puzzle_emb_ndim", $"must be 0 to train a language model on {LanguageModelTask.Describe(kind)} (there are no puzzle identifiers)");
+            if (_group is not null) throw new TrmConfigException("data_paths", $"holds {LanguageModelTask.Describe(kind)}: data-parallel training of language models is not supported yet; train in one process");
+            if (config.FreezeWeights) throw new TrmConfigException("freeze_weights", "needs puzzle embeddings; a language model has none");
+        }
         int rank = _group?.Rank ?? 0, worldSize = _group?.WorldSize ?? 1;
         if (config.GlobalBatchSize % worldSize != 0)
             throw new TrmConfigException("global_batch_size", $"is {config.GlobalBatchSize}, not a multiple of the {worldSize} ranks");
@@ -267,6 +289,24 @@ public sealed class TrainerBuilder
         var runName = config.ResolveRunName(DateTimeOffset.UtcNow);
         var checkpointRoot = config.ResolveCheckpointPath(runName);
         config = config with { RunName = runName };
+        var metricsPath = _metricsDisabled || rank != 0 ? null : _metricsPath ?? Path.Combine(checkpointRoot, "metrics.jsonl");
+        // Only rank 0 writes to the run folder, so only rank 0 locks it.
+        var created = !Directory.Exists(checkpointRoot);
+        var runLock = rank == 0 ? RunFolder.Acquire(checkpointRoot, metricsPath, _logger ?? NullLogger.Instance) : null;
+        try
+        {
+            return BuildLocked(config, kind, device, runName, checkpointRoot, metricsPath, rank, worldSize, runLock);
+        }
+        catch
+        {
+            runLock?.Dispose();
+            if (created) RunFolder.DeleteIfEmpty(checkpointRoot);
+            throw;
+        }
+    }
+
+    private Trainer BuildLocked(TrainConfig config, TrainingDataKind kind, Device device, string runName, string checkpointRoot, string? metricsPath, int rank, int worldSize, DirectoryLock? runLock)
+    {
         if (_resume && config.LoadCheckpoint is null)
         {
             config = config with
@@ -281,6 +321,7 @@ public sealed class TrainerBuilder
                 $"run '{runName}' already exists; resume it (trm train ... --resume, or TrainerBuilder.WithResume()) or choose another run name (+run_name=...)");
         }
         Engine.ManualSeed(config.Seed);
+        if (kind != TrainingDataKind.Puzzle) return BuildLanguageModel(config, kind, device, runName, checkpointRoot, metricsPath, runLock);
 
         var train = _trainData ?? PuzzleDataset.Open(new PuzzleDatasetOptions
         {
@@ -332,42 +373,13 @@ public sealed class TrainerBuilder
             model.ExplorationGenerator = new Generator(config.Seed + 1);
             head = new ActLossHead(model, config.LossType);
 
-            var settings = new TrainerSettings
+            var settings = Settings(config, device, runName, checkpointRoot, metricsPath, rank, head, runLock) with
             {
-                Config = config,
-                Device = device,
-                RunName = runName,
-                CheckpointRoot = checkpointRoot,
-                MetricsPath = _metricsDisabled || rank != 0 ? null : _metricsPath ?? Path.Combine(checkpointRoot, "metrics.jsonl"),
-                Logger = _logger,
-                LogInterval = _logInterval,
                 Train = train,
                 Test = test,
-                Head = head,
                 OwnsData = _trainData is null,
-                OwnsModel = _model is null,
-                StepHandlers = _stepHandlers,
-                EvaluationHandlers = _evaluationHandlers,
-                CheckpointHandlers = _checkpointHandlers,
-                ProcessGroup = _group,
-                BucketBytes = _bucketBytes,
             };
-            var trainer = new Trainer(settings);
-            if (config.LoadCheckpoint is { } resume)
-            {
-                var directory = File.Exists(Path.Combine(resume, TrmCheckpoint.ManifestFile)) ? resume
-                    : TrmCheckpoint.FindLatest(resume) ?? throw new TrmCheckpointException(resume, "no complete step_N checkpoint found");
-                try
-                {
-                    trainer.LoadCheckpoint(directory);
-                }
-                catch
-                {
-                    trainer.Dispose();
-                    throw;
-                }
-            }
-            return trainer;
+            return CreateTrainer(settings);
         }
         catch when (head is null)
         {
@@ -380,21 +392,94 @@ public sealed class TrainerBuilder
         }
     }
 
+    /// <summary>The language-model half of <see cref="Build"/>: opens the chat dataset or token streams and builds the causal model.</summary>
+    private Trainer BuildLanguageModel(TrainConfig config, TrainingDataKind kind, Device device, string runName, string checkpointRoot, string? metricsPath, DirectoryLock? runLock)
+    {
+        var lm = LanguageModelTask.Open(config, kind, _model?.Config.SeqLen, _logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        ActLossHead? head = null;
+        try
+        {
+            if (_model is not null && (_model.Config.VocabSize != lm.VocabSize || _model.Config.SeqLen < lm.BlockSize))
+            {
+                throw new TrmConfigException("arch", $"the given model has vocab_size {_model.Config.VocabSize} and seq_len {_model.Config.SeqLen}; the data needs vocab_size {lm.VocabSize} and {lm.BlockSize} positions (block_size)");
+            }
+            var modelConfig = (config.Arch with { VocabSize = lm.VocabSize, SeqLen = lm.BlockSize, NumPuzzleIdentifiers = 1, BatchSize = null }).ForDevice(device);
+            var model = _model ?? new TrmModel(modelConfig, new Generator(config.Seed));
+            model.To(device);
+            model.ExplorationGenerator = new Generator(config.Seed + 1);
+            head = new ActLossHead(model, config.LossType);
+            return CreateTrainer(Settings(config, device, runName, checkpointRoot, metricsPath, rank: 0, head, runLock) with { Language = lm });
+        }
+        catch when (head is null)
+        {
+            lm.Dispose();
+            throw;
+        }
+    }
+
+    private TrainerSettings Settings(TrainConfig config, Device device, string runName, string checkpointRoot, string? metricsPath, int rank, ActLossHead head, DirectoryLock? runLock)
+    {
+        // Retention never deletes the checkpoint this run resumed from, nor the best one by evaluation.
+        var resumedFrom = config.LoadCheckpoint is { } resume ? TrmCheckpoint.Resolve(resume) : null;
+        return new()
+        {
+            Config = config,
+            Device = device,
+            RunName = runName,
+            CheckpointRoot = checkpointRoot,
+            MetricsPath = metricsPath,
+            Logger = _logger,
+            LogInterval = _logInterval,
+            Head = head,
+            OwnsModel = _model is null,
+            StepHandlers = _stepHandlers,
+            EvaluationHandlers = _evaluationHandlers,
+            CheckpointHandlers = config.KeepLastCheckpoints is { } keep && rank == 0
+                ? [.. _checkpointHandlers, (_, _) => CheckpointRetention.Prune(checkpointRoot, keep, [resumedFrom, CheckpointRetention.BestByEvaluation(checkpointRoot, metricsPath)], _logger ?? NullLogger.Instance)]
+                : _checkpointHandlers,
+            RunLock = runLock,
+            ProcessGroup = _group,
+            BucketBytes = _bucketBytes,
+        };
+    }
+
+    private static Trainer CreateTrainer(TrainerSettings settings)
+    {
+        var trainer = new Trainer(settings);
+        if (settings.Config.LoadCheckpoint is { } resume)
+        {
+            try
+            {
+                trainer.LoadCheckpoint(TrmCheckpoint.Resolve(resume));
+            }
+            catch
+            {
+                trainer.Dispose();
+                throw;
+            }
+        }
+        return trainer;
+    }
+
     private static bool RunFolderInUse(string checkpointRoot) =>
         Directory.Exists(checkpointRoot)
         && (File.Exists(Path.Combine(checkpointRoot, "metrics.jsonl")) || Directory.EnumerateDirectories(checkpointRoot, "step_*").Any());
 
-    /// <summary>Turns <c>auto</c>, <c>cpu</c>, <c>cuda</c> or <c>cuda:N</c> into a device.</summary>
+    /// <summary>Turns <c>auto</c>, <c>cpu</c>, <c>cuda</c> or <c>cuda:N</c> into a device, checking that a CUDA device can be used here.</summary>
     /// <param name="name">The device setting.</param>
-    public static Device ResolveDevice(string name) => name switch
+    /// <exception cref="FormatException">The text names no known device.</exception>
+    /// <exception cref="NotSupportedException">A CUDA device was asked for on a build without CUDA or a machine without that GPU.</exception>
+    public static Device ResolveDevice(string name)
     {
-        "auto" => Trm.Torch.Cuda.CudaDevice.IsAvailable ? Device.Cuda(0) : Device.Cpu,
-        _ => Device.Parse(name),
-    };
+        if (name == "auto") return Trm.Torch.Cuda.CudaDevice.IsAvailable ? Device.Cuda(0) : Device.Cpu;
+        var device = Device.Parse(name);
+        Trm.Torch.Cuda.CudaDevice.EnsureAvailable(device);
+        return device;
+    }
 }
 
-/// <summary>Everything the builder hands the trainer.</summary>
-internal sealed class TrainerSettings
+/// <summary>Everything the builder hands the trainer: puzzle data (<see cref="Train"/>, <see cref="Test"/>) or a language-model task.</summary>
+internal sealed record TrainerSettings
 {
     public required TrainConfig Config { get; init; }
     public required Device Device { get; init; }
@@ -403,7 +488,8 @@ internal sealed class TrainerSettings
     public string? MetricsPath { get; init; }
     public ILogger? Logger { get; init; }
     public int LogInterval { get; init; }
-    public required PuzzleDataset Train { get; init; }
+    public PuzzleDataset? Train { get; init; }
+    public LanguageModelTask? Language { get; init; }
     public PuzzleDataset? Test { get; init; }
     public required ActLossHead Head { get; init; }
     public bool OwnsData { get; init; } = true;
@@ -413,4 +499,5 @@ internal sealed class TrainerSettings
     public required IReadOnlyList<EventHandler<string>> CheckpointHandlers { get; init; }
     public ProcessGroup? ProcessGroup { get; init; }
     public long BucketBytes { get; init; } = DataParallel.DefaultBucketBytes;
+    public DirectoryLock? RunLock { get; init; }
 }

@@ -41,24 +41,7 @@ internal static class BuildSftCommand
             command.Options.Add(option);
         command.SetAction((parseResult, cancellationToken) => DataCommandRunner.RunAsync(parseResult, async output =>
         {
-            var which = SftRecipes.Parse(parseResult.GetValue(recipe)!);
-            var reasoning = new List<SftSource>();
-            var chat = new List<SftSource>();
-            var rs = new List<SftSource>();
-            foreach (var spec in parseResult.GetValue(sources) ?? [])
-            {
-                var (role, source) = ParseSource(spec, which);
-                (role switch { "reasoning" => reasoning, "rs" => rs, _ => chat }).Add(source);
-            }
-            var builder = SftRecipes.Create(which, new SftRecipeInputs
-            {
-                Reasoning = reasoning,
-                Chat = chat,
-                RejectionSampled = rs,
-                Stop = parseResult.GetValue(stop),
-                ChatRatio = parseResult.GetValue(chatRatio),
-                Seed = parseResult.GetValue(seed),
-            })
+            var builder = Recipe(parseResult.GetValue(recipe)!, parseResult.GetValue(sources) ?? [], parseResult.GetValue(stop), parseResult.GetValue(chatRatio), parseResult.GetValue(seed))
                 .WithTokenizer(parseResult.GetValue(tokenizer)!)
                 .WithMaxLength(parseResult.GetValue(maxLength), parseResult.GetValue(overLength) == "drop" ? OverLengthPolicy.Drop : OverLengthPolicy.Truncate)
                 .WithTrainSplit(parseResult.GetValue(trainSplit))
@@ -75,6 +58,29 @@ internal static class BuildSftCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>The mixture builder of recipe <paramref name="name"/> over the sources <c>[role:]PATH</c> (shared with <c>trm sft</c>).</summary>
+    internal static SftMixtureBuilder Recipe(string name, IEnumerable<string> sourceSpecs, int? stop, double chatRatio, long seed)
+    {
+        var which = SftRecipes.Parse(name);
+        var reasoning = new List<SftSource>();
+        var chat = new List<SftSource>();
+        var rs = new List<SftSource>();
+        foreach (var spec in sourceSpecs)
+        {
+            var (role, source) = ParseSource(spec, which);
+            (role switch { "reasoning" => reasoning, "rs" => rs, _ => chat }).Add(source);
+        }
+        return SftRecipes.Create(which, new SftRecipeInputs
+        {
+            Reasoning = reasoning,
+            Chat = chat,
+            RejectionSampled = rs,
+            Stop = stop,
+            ChatRatio = chatRatio,
+            Seed = seed,
+        });
     }
 
     /// <summary>Turns <c>[role:]PATH</c> into a source and its role in the recipe.</summary>

@@ -24,7 +24,7 @@ public sealed record TrainerCheckpointState
     /// <summary>Completed passes of the training iterator (each <c>eval_interval</c> epochs).</summary>
     [JsonPropertyName("iteration")] public long Iteration { get; init; }
 
-    /// <summary>The training iterator's position before the next batch (<c>epoch:set:batch</c>).</summary>
+    /// <summary>The training iterator's position before the next batch (puzzles: <c>epoch:set:batch</c>; chat datasets: <c>epoch:batch</c>; token streams: the sampler's state as JSON).</summary>
     [JsonPropertyName("data_state")] public string DataState { get; init; } = "0:0:0";
 
     /// <summary>RNG states by name (base64 of the generator's state bytes).</summary>
@@ -41,6 +41,9 @@ public sealed record TrainerCheckpointState
 
     /// <summary>The model configuration (the reference's arch JSON).</summary>
     [JsonPropertyName("model_config")] public System.Text.Json.Nodes.JsonNode? ModelConfig { get; init; }
+
+    /// <summary>Optimizer steps skipped so far because their gradient was not finite.</summary>
+    [JsonPropertyName("nonfinite_steps")] public long NonFiniteSteps { get; init; }
 
     /// <summary>Training wall time so far, in seconds.</summary>
     [JsonPropertyName("elapsed_seconds")] public double ElapsedSeconds { get; init; }

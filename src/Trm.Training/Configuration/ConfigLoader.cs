@@ -23,7 +23,8 @@ public static class ConfigLoader
     public static TrainConfig Load(IEnumerable<string> overrides, string? jsonPath = null)
     {
         var config = jsonPath is null ? new TrainConfig() : FromJsonFile(jsonPath);
-        return ApplyOverrides(config, overrides).Validate();
+        config = ApplyOverrides(config, overrides);
+        return Remember(config.Validate(), WrittenKeys(config));
     }
 
     /// <summary>Applies override tokens to <paramref name="config"/> (no validation).</summary>
@@ -33,11 +34,12 @@ public static class ConfigLoader
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(overrides);
+        var written = new HashSet<string>(WrittenKeys(config), StringComparer.Ordinal);
         foreach (var token in overrides)
         {
-            config = ApplyOne(config, token);
+            config = ApplyOne(config, token, written);
         }
-        return config;
+        return Remember(config, written);
     }
 
     /// <summary>Reads a JSON configuration file over the defaults (no validation).</summary>
@@ -76,7 +78,8 @@ public static class ConfigLoader
         {
             throw new TrmConfigException("$", "the file must hold a JSON object", origin);
         }
-        return Merge(new TrainConfig(), obj, prefix: "", origin);
+        var written = new HashSet<string>(StringComparer.Ordinal);
+        return Remember(Merge(new TrainConfig(), obj, prefix: "", origin, written), written);
     }
 
     /// <summary>Serializes a configuration to indented JSON with the reference's key names (read back by <see cref="FromJson"/>).</summary>
@@ -118,6 +121,7 @@ public static class ConfigLoader
         ArgumentNullException.ThrowIfNull(key);
         var comparison = ignoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
         if (string.Equals(key, nameof(TrainConfig.LossType), comparison)) key = "arch.loss.loss_type";
+        if (TrainConfigKey.Aliases.FirstOrDefault(a => string.Equals(a.Key, key, comparison)) is { Key: not null } alias) key = alias.Value;
         var match = TrainConfigKey.All.FirstOrDefault(k => string.Equals(k.Path, key, comparison) || string.Equals(k.PascalPath, key, comparison));
         if (match is not null) return match;
         if (TrainConfigKey.Fixed.Keys.Any(f => string.Equals(f, key, comparison))) return null;
@@ -155,7 +159,7 @@ public static class ConfigLoader
         }
     }
 
-    private static TrainConfig ApplyOne(TrainConfig config, string token)
+    private static TrainConfig ApplyOne(TrainConfig config, string token, HashSet<string> written)
     {
         var text = token.Trim();
         var body = text.StartsWith("++", StringComparison.Ordinal) ? text[2..] : text.StartsWith('+') ? text[1..] : text;
@@ -172,9 +176,14 @@ public static class ConfigLoader
         {
             // Config-group selection, as in Hydra's `arch=trm`.
             var preset = raw.Trim('"', '\'');
-            return preset == "trm"
-                ? config with { Arch = new TrmConfig(), LossType = new TrainConfig().LossType }
-                : throw new TrmConfigException("arch", $"unknown architecture preset '{preset}'; known: trm", source);
+            written.RemoveWhere(k => k.StartsWith("arch.", StringComparison.Ordinal) || (preset != "trm" && !PresetKeepsKey(k)));
+            return preset switch
+            {
+                "trm" => config with { Arch = new TrmConfig(), LossType = new TrainConfig().LossType },
+                "trm_chat" => WithTrainingValues(config, TrainConfig.Chat),
+                "trm_chat_recursive" => WithTrainingValues(config, TrainConfig.ChatRecursive),
+                _ => throw new TrmConfigException("arch", $"unknown architecture preset '{preset}'; known: {string.Join(", ", Presets)}", source),
+            };
         }
 
         var entry = Resolve(key, source);
@@ -185,10 +194,79 @@ public static class ConfigLoader
             CheckFixed(fixedPath, fixedValue, key, source);
             return config;
         }
+        written.Add(entry.Path);
         return entry.Set(config, ConfigValue.Parse(raw, entry.Option.ValueType, entry.Option.AllowsNull, key, source));
     }
 
-    private static TrainConfig Merge(TrainConfig config, JsonObject obj, string prefix, string origin)
+    /// <summary>The architecture presets <c>arch=…</c> selects: <c>trm</c> (the puzzle model), <c>trm_chat</c> and <c>trm_chat_recursive</c> (<see cref="TrainConfig.Chat"/>, <see cref="TrainConfig.ChatRecursive"/>).</summary>
+    public static IReadOnlyList<string> Presets { get; } = ["trm", "trm_chat", "trm_chat_recursive"];
+
+    /// <summary>
+    /// <paramref name="config"/> with the architecture, loss and training values of <paramref name="preset"/> (every key
+    /// except the data, run and device keys, which stay as they are).
+    /// </summary>
+    private static TrainConfig WithTrainingValues(TrainConfig config, TrainConfig preset)
+    {
+        foreach (var key in TrainConfigKey.All.Where(k => !PresetKeepsKey(k.Path)))
+        {
+            config = key.Set(config, key.Get(preset));
+        }
+        return config;
+    }
+
+    /// <summary>
+    /// The configuration a language-model run uses when its architecture is not causal (the seed line
+    /// <c>arch=trm data_paths="[data/alpaca-processed]"</c>, whose <c>arch=trm</c> names the puzzle model): every key left at
+    /// its puzzle default takes <see cref="TrainConfig.Chat"/>'s value, every key the user changed keeps the user's
+    /// (<c>arch.L_layers=2 arch.H_cycles=2 arch.L_cycles=3</c> on top of the chat model).
+    /// </summary>
+    /// <param name="config">A configuration whose data is a chat dataset or token streams.</param>
+    internal static TrainConfig ForLanguageModel(TrainConfig config)
+    {
+        var puzzle = new TrainConfig();
+        var written = WrittenKeys(config);
+        foreach (var key in TrainConfigKey.All.Where(k => !PresetKeepsKey(k.Path) && !written.Contains(k.Path)))
+        {
+            if (SameValue(key.Get(config), key.Get(puzzle))) config = key.Set(config, key.Get(TrainConfig.Chat));
+        }
+        return config;
+    }
+
+    // The keys each configuration read by this class had written (overrides, JSON, configuration), so that a value the user
+    // wrote is told from a default even when they are equal (arch.H_cycles=3 in the production chat recipe). Kept beside the
+    // instance so TrainConfig's equality stays the values'.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<TrainConfig, HashSet<string>> Written = new();
+
+    /// <summary>The reference paths of the keys written for <paramref name="config"/> (empty when it was not read here).</summary>
+    internal static IReadOnlySet<string> WrittenKeys(TrainConfig config) =>
+        Written.TryGetValue(config, out var keys) ? keys : new HashSet<string>();
+
+    /// <summary>Records <paramref name="keys"/> as written for <paramref name="config"/> and returns it.</summary>
+    internal static TrainConfig Remember(TrainConfig config, IEnumerable<string> keys)
+    {
+        Written.AddOrUpdate(config, new HashSet<string>(keys, StringComparer.Ordinal));
+        return config;
+    }
+
+    /// <summary><paramref name="after"/>, remembered with the keys written for <paramref name="before"/> plus those whose value changed.</summary>
+    internal static TrainConfig Track(TrainConfig before, TrainConfig after)
+    {
+        if (ReferenceEquals(before, after)) return after;
+        var keys = new HashSet<string>(WrittenKeys(before), StringComparer.Ordinal);
+        keys.UnionWith(TrainConfigKey.All.Where(k => !SameValue(k.Get(before), k.Get(after))).Select(k => k.Path));
+        return Remember(after, keys);
+    }
+
+    private static bool SameValue(object? a, object? b) =>
+        a is IEnumerable<string> x && b is IEnumerable<string> y ? x.SequenceEqual(y) : Equals(a, b);
+
+    /// <summary>Keys a preset never changes: where the data, the run and the device are.</summary>
+    internal static bool PresetKeepsKey(string path) => path is "data_paths" or "data_paths_test" or "dataset_list" or "dataset_sampling_probs"
+        or "training_mode" or "sampling_method" or "block_size" or "project_name" or "run_name" or "load_checkpoint" or "checkpoint_path"
+        or "device" or "seed" or "max_steps" or "max_minutes" or "eval_every_steps" or "checkpoint_every_steps" or "eval_max_examples"
+        or "evaluators";
+
+    private static TrainConfig Merge(TrainConfig config, JsonObject obj, string prefix, string origin, HashSet<string> written)
     {
         foreach (var (name, value) in obj)
         {
@@ -199,7 +277,7 @@ public static class ConfigLoader
                 {
                     throw new TrmConfigException(key, "must be a JSON object", origin);
                 }
-                config = Merge(config, section, key + ".", origin);
+                config = Merge(config, section, key + ".", origin, written);
                 continue;
             }
             var entry = Resolve(key, origin);
@@ -209,6 +287,7 @@ public static class ConfigLoader
                 CheckFixed(fixedPath, ConfigValue.FromJson(value, TrainConfigKey.Fixed[fixedPath].GetType(), allowsNull: false, key, origin), key, origin);
                 continue;
             }
+            written.Add(entry.Path);
             config = entry.Set(config, ConfigValue.FromJson(value, entry.Option.ValueType, entry.Option.AllowsNull, key, origin));
         }
         return config;

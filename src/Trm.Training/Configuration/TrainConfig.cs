@@ -1,4 +1,6 @@
 using System.Text.Json.Serialization;
+using Trm.Data;
+using Trm.Data.TokenStream;
 using Trm.Model;
 using Trm.Model.Configuration;
 using Trm.Training.Losses;
@@ -28,7 +30,7 @@ public sealed record TrainConfig
     /// <summary>Test dataset folders (<c>data_paths_test</c>); empty means the <c>test</c> split of <see cref="DataPaths"/>.</summary>
     [JsonPropertyName("data_paths_test")] public IReadOnlyList<string> DataPathsTest { get; init; } = [];
 
-    /// <summary>Extra evaluators (<c>evaluators</c>); only the empty list is supported (the ARC evaluator is not part of the SDK).</summary>
+    /// <summary>Extra evaluators run at every evaluation (<c>evaluators</c>): <c>arc</c> adds ARC pass@1/pass@2 with augmentation voting (<see cref="Evaluation.ArcVotingEvaluator"/>).</summary>
     [JsonPropertyName("evaluators")] public IReadOnlyList<string> Evaluators { get; init; } = [];
 
     /// <summary>Examples per optimizer step over all ranks (<c>global_batch_size</c>).</summary>
@@ -125,8 +127,94 @@ public sealed record TrainConfig
     /// <summary>Write a checkpoint every this many steps (<c>checkpoint_every_steps</c>, ours).</summary>
     [JsonPropertyName("checkpoint_every_steps")] public long? CheckpointEverySteps { get; init; }
 
+    /// <summary>
+    /// Keep only the newest this many complete <c>step_N</c> checkpoints of the run folder (<c>keep_last_checkpoints</c>,
+    /// ours), plus the best by evaluation (highest <c>exact_accuracy</c> in <c>metrics.jsonl</c>); older ones are deleted
+    /// after each new checkpoint, never the one the run resumed from. <see langword="null"/> keeps all.
+    /// </summary>
+    [JsonPropertyName("keep_last_checkpoints")] public int? KeepLastCheckpoints { get; init; }
+
     /// <summary>Cap on test examples per evaluation (<c>eval_max_examples</c>, ours); <see langword="null"/> uses the whole split.</summary>
     [JsonPropertyName("eval_max_examples")] public int? EvalMaxExamples { get; init; }
+
+    /// <summary>
+    /// Micro-batches whose gradients are summed before each optimizer step (<c>gradient_accumulation_steps</c>, the chat
+    /// fork's name; <c>grad_accum_steps</c> is accepted too). Language modelling only: a step trains on
+    /// <see cref="GlobalBatchSize"/> × this many rows, with the loss averaged over all their target tokens, so it equals
+    /// one batch of that size. Puzzle training needs 1 (its ACT carry persists from one batch to the next).
+    /// </summary>
+    [JsonPropertyName("gradient_accumulation_steps")] public int GradientAccumulationSteps { get; init; } = 1;
+
+    /// <summary>
+    /// Consecutive optimizer steps with a non-finite gradient (NaN or ±∞; such a step is skipped and logged) after which
+    /// the run stops with <see cref="NonFiniteTrainingException"/> (<c>max_nonfinite_steps</c>, ours).
+    /// </summary>
+    [JsonPropertyName("max_nonfinite_steps")] public int MaxNonFiniteSteps { get; init; } = 10;
+
+    /// <summary>
+    /// Language modelling on a chat dataset: train on every token (<c>train_on_all_tokens</c>, ours) instead of the
+    /// assistant tokens the dataset's loss mask marks (the default). Padding never counts.
+    /// </summary>
+    [JsonPropertyName("train_on_all_tokens")] public bool TrainOnAllTokens { get; init; }
+
+    /// <summary>
+    /// Language modelling: tokens per row (<c>block_size</c>, nanoGPT's name). Token streams: the context length
+    /// (default 256). Chat datasets: the longest padded row or the packed row length (default: the dataset's
+    /// <c>max_length</c> − 1, capped by a given model's positions).
+    /// </summary>
+    [JsonPropertyName("block_size")] public int? BlockSize { get; init; }
+
+    /// <summary>Chat datasets: pack examples end to end into full rows of <see cref="BlockSize"/> tokens instead of one padded example per row (<c>pack_sequences</c>, ours).</summary>
+    [JsonPropertyName("pack_sequences")] public bool PackSequences { get; init; }
+
+    /// <summary>Token streams: how several streams are used (<c>training_mode</c>: <c>single</c>, <c>multidataset</c> or <c>multicontext</c>, nanoGPT/ReaLLM-Forge spellings).</summary>
+    [JsonPropertyName("training_mode")] public string TrainingMode { get; init; } = "single";
+
+    /// <summary>Token streams: the stream folders of a multi-dataset or multi-context run (<c>dataset_list</c>); empty means <see cref="DataPaths"/>.</summary>
+    [JsonPropertyName("dataset_list")] public IReadOnlyList<string> DatasetList { get; init; } = [];
+
+    /// <summary>Token streams, multi-dataset: the probability of drawing each stream per batch (<c>dataset_sampling_probs</c>, normalised; empty: uniform).</summary>
+    [JsonPropertyName("dataset_sampling_probs")] public IReadOnlyList<string> DatasetSamplingProbs { get; init; } = [];
+
+    /// <summary>Token streams: where rows start (<c>sampling_method</c>: <c>random</c>, <c>sequential</c> or <c>without_replacement</c>).</summary>
+    [JsonPropertyName("sampling_method")] public string SamplingMethod { get; init; } = "random";
+
+    /// <summary>Language modelling: greedy sample generations logged at every evaluation (<c>eval_samples</c>, ours; 0 for none).</summary>
+    [JsonPropertyName("eval_samples")] public int EvalSamples { get; init; } = 3;
+
+    /// <summary>Language modelling: most new tokens of each logged sample (<c>eval_sample_tokens</c>, ours).</summary>
+    [JsonPropertyName("eval_sample_tokens")] public int EvalSampleTokens { get; init; } = 48;
+
+    /// <summary>
+    /// The chat TRM's training configuration (<c>arch=trm_chat</c>: the chat fork's <c>cfg_chat.yaml</c> with
+    /// <c>arch/trm_chat.yaml</c>): <see cref="TrmConfig.Chat"/>, softmax cross-entropy, AdamW, batch 4 × accumulation 8,
+    /// lr 3e-4 with 1000 warm-up steps and a cosine to 0.1 of it, β (0.9, 0.95), weight decay 0.1, EMA 0.999, 10 epochs
+    /// with an evaluation and a checkpoint after each. Data paths and the rest stay at the defaults.
+    /// </summary>
+    public static TrainConfig Chat { get; } = new()
+    {
+        Arch = TrmConfig.Chat,
+        LossType = LossKind.SoftmaxCrossEntropy,
+        Optimizer = OptimizerKind.AdamW,
+        GlobalBatchSize = 4,
+        GradientAccumulationSteps = 8,
+        Epochs = 10,
+        EvalInterval = 1,
+        Lr = 3e-4,
+        LrMinRatio = 0.1,
+        LrWarmupSteps = 1000,
+        Beta1 = 0.9,
+        Beta2 = 0.95,
+        WeightDecay = 0.1,
+        Ema = true,
+        EmaRate = 0.999,
+    };
+
+    /// <summary>
+    /// <see cref="Chat"/> with the recursive chat model (<c>arch=trm_chat_recursive</c>, the fork's "CoT-style" variant:
+    /// <see cref="TrmConfig.ChatRecursive"/>).
+    /// </summary>
+    public static TrainConfig ChatRecursive { get; } = Chat with { Arch = TrmConfig.ChatRecursive };
 
     /// <summary>
     /// Resolves the defaults that depend on another key — one today: an <see cref="EvalInterval"/> left at
@@ -163,9 +251,23 @@ public sealed record TrainConfig
             if (!ok) throw new TrmConfigException(key, message);
         }
 
-        Require(DataPaths.Count > 0, "data_paths", "at least one dataset folder is required, e.g. data_paths=\"[data/sudoku-small]\"");
+        static void RequireParsed(string key, Action parse)
+        {
+            try
+            {
+                parse();
+            }
+            catch (TrmDataException e)
+            {
+                throw new TrmConfigException(key, e.Reason, null, e);
+            }
+        }
+
+        Require(DataPaths.Count > 0 || DatasetList.Count > 0, "data_paths", "at least one dataset folder is required, e.g. data_paths=\"[data/sudoku-small]\"");
+        Require(DatasetList.All(p => !string.IsNullOrWhiteSpace(p)), "dataset_list", "contains an empty path");
         Require(DataPaths.All(p => !string.IsNullOrWhiteSpace(p)), "data_paths", "contains an empty path");
-        Require(Evaluators.Count == 0, "evaluators", "only evaluators=\"[]\" is supported (the ARC evaluator is not part of the SDK)");
+        Require(Evaluators.All(e => Evaluation.ExtraEvaluators.Known.Contains(e, StringComparer.OrdinalIgnoreCase)), "evaluators",
+            $"unknown evaluator in [{string.Join(", ", Evaluators)}]; known: {string.Join(", ", Evaluation.ExtraEvaluators.Known)}");
         Require(GlobalBatchSize > 0, "global_batch_size", $"must be positive, got {GlobalBatchSize}");
         Require(Epochs > 0, "epochs", $"must be positive, got {Epochs}");
         Require(EvalInterval is null || EvalInterval > 0, "eval_interval", $"must be positive, got {EvalInterval}");
@@ -188,7 +290,16 @@ public sealed record TrainConfig
         Require(MaxMinutes is null || MaxMinutes > 0, "max_minutes", $"must be positive, got {MaxMinutes}");
         Require(EvalEverySteps is null || EvalEverySteps > 0, "eval_every_steps", $"must be positive, got {EvalEverySteps}");
         Require(CheckpointEverySteps is null || CheckpointEverySteps > 0, "checkpoint_every_steps", $"must be positive, got {CheckpointEverySteps}");
+        Require(KeepLastCheckpoints is null || KeepLastCheckpoints > 0, "keep_last_checkpoints", $"must be positive, got {KeepLastCheckpoints}");
         Require(EvalMaxExamples is null || EvalMaxExamples > 0, "eval_max_examples", $"must be positive, got {EvalMaxExamples}");
+        Require(GradientAccumulationSteps is > 0 and <= 1 << 16, "gradient_accumulation_steps", $"must be in [1, 65536], got {GradientAccumulationSteps}");
+        Require(MaxNonFiniteSteps > 0, "max_nonfinite_steps", $"must be positive, got {MaxNonFiniteSteps}");
+        Require(BlockSize is null or (> 0 and <= 1 << 20), "block_size", $"must be in [1, 1048576], got {BlockSize}");
+        Require(EvalSamples >= 0, "eval_samples", $"must be >= 0, got {EvalSamples}");
+        Require(EvalSampleTokens > 0, "eval_sample_tokens", $"must be positive, got {EvalSampleTokens}");
+        RequireParsed("training_mode", () => TokenSamplingNames.ParseMode(TrainingMode));
+        RequireParsed("sampling_method", () => TokenSamplingNames.ParseMethod(SamplingMethod));
+        RequireParsed("dataset_sampling_probs", () => TokenSamplingNames.ParseProbabilities(string.Join(',', DatasetSamplingProbs)));
         Require(RunName is null || (RunName.Length > 0 && RunName.IndexOfAny(Path.GetInvalidFileNameChars()) < 0), "run_name", $"must be a valid folder name, got '{RunName}'");
 
         Require(Enum.IsDefined(LossType), "arch.loss.loss_type", $"must be stablemax_cross_entropy or softmax_cross_entropy, got '{LossType}'");

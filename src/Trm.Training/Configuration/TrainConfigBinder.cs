@@ -22,7 +22,7 @@ public static class TrainConfigBinder
     public static TrainConfig Bind(IConfiguration configuration)
     {
         var binding = Read(configuration);
-        return binding.Errors.Count > 0 ? throw binding.Errors[0] : binding.Config;
+        return binding.Errors.Count > 0 ? throw binding.Errors[0] : ConfigLoader.Remember(binding.Config, binding.Written.Keys);
     }
 
     /// <summary>Reads every key of <paramref name="configuration"/>, collecting all problems rather than stopping at the first.</summary>

@@ -40,6 +40,17 @@ public sealed class TrainConfigKey
         ["arch.H_layers"] = 0,
     };
 
+    /// <summary>
+    /// Other projects' names for our keys, accepted as written: nanoGPT's <c>batch_size</c> (rows per micro-batch, our
+    /// <c>global_batch_size</c>), <c>grad_accum_steps</c> and <c>max_iters</c>.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> Aliases { get; } = new Dictionary<string, string>
+    {
+        ["batch_size"] = "global_batch_size",
+        ["grad_accum_steps"] = "gradient_accumulation_steps",
+        ["max_iters"] = "max_steps",
+    };
+
     /// <summary>Every settable key, top-level keys first, then <c>arch.*</c> (the data-shape options are left to the dataset).</summary>
     public static IReadOnlyList<TrainConfigKey> All { get; } = Build();
 

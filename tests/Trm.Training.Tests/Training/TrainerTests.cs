@@ -169,4 +169,29 @@ public sealed class TrainerTests
         GC.WaitForPendingFinalizers();
         return Engine.LiveTensorCount;
     }
+
+    [Test]
+    public void APoisonedPuzzleModelSkipsItsStepsAndRefusesToEvaluateOrSave()
+    {
+        var data = TinySudoku.Build(Path.Combine(_root, "data"), train: 4, test: 4, clues: 70);
+        var config = TinySudoku.Config(data, Path.Combine(_root, "ckpt"), epochs: 10) with { MaxNonFiniteSteps = 2 };
+        var steps = new List<MetricsRecord>();
+        using var trainer = Trainer.CreateBuilder().WithConfig(config).OnStep(steps.Add).Build();
+        trainer.TrainStep();
+        Assert.That(steps[0]["nonfinite_steps"], Is.Zero);
+        Assert.That(double.IsFinite(steps[0]["grad_norm"]), Is.True);
+
+        var (name, weight) = trainer.Model.StateDict().First(kv => kv.Key.Contains("lm_head", StringComparison.Ordinal));
+        using (Engine.NoGrad())
+        using (var nan = Tensors.FullLike(weight, double.NaN))
+        {
+            weight.CopyFrom_(nan);
+        }
+        trainer.TrainStep();
+        Assert.That(steps[1]["nonfinite_steps"], Is.EqualTo(1));
+        Assert.That(Assert.Throws<NonFiniteTrainingException>(() => trainer.Evaluate())!.Message, Does.Contain("evaluation loss"));
+        Assert.That(Assert.Throws<NonFiniteTrainingException>(() => trainer.SaveCheckpoint())!.Message, Does.Contain(name));
+        Assert.That(Directory.Exists(Path.Combine(trainer.CheckpointRoot, TrmCheckpoint.StepFolderName(2))), Is.False);
+        Assert.That(Assert.Throws<NonFiniteTrainingException>(() => trainer.TrainStep())!.Message, Does.Contain("2 consecutive steps"));
+    }
 }
