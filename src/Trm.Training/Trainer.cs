@@ -169,7 +169,7 @@ public sealed class Trainer : IDisposable
     /// <summary>Optimizer steps skipped so far because their gradient was not finite.</summary>
     public long NonFiniteSteps => _nonFiniteSteps;
 
-    private bool HasTest => _lm?.HasEvaluation ?? _test is not null;
+    private bool HasTest => _lm is not null ? _lm.HasEvaluation && Rank == 0 : _test is not null;
 
     /// <summary>Optimizer steps taken.</summary>
     public long Step { get; private set; }
@@ -389,7 +389,14 @@ public sealed class Trainer : IDisposable
         var started = Stopwatch.GetTimestamp();
         Step++;
         _head.Train();
+        var globalRows = batches.Sum(b => b.Rows);
+        if (_ddp is not null)
+        {
+            // Every rank draws the same global batch (same seed); each trains on its slice of the rows.
+            batches = [.. batches.Select(b => b.Slice(b.Rows * Rank / WorldSize, b.Rows * (Rank + 1) / WorldSize)).Where(b => b.Rows > 0)];
+        }
         long stepTokens = batches.Sum(b => (long)b.CountedTokens);
+        if (_ddp is not null) stepTokens = (long)_ddp.SumAcrossRanks([stepTokens])[0];
         var lr = _schedule.LearningRate(Step);
         double lossSum = 0, gradNorm = 0;
         long tokens = 0, correct = 0;
@@ -397,8 +404,14 @@ public sealed class Trainer : IDisposable
         {
             if (stepTokens > 0)
             {
+                // Each rank divides by the global token count, so the summed gradients equal one process's.
                 (lossSum, tokens, correct) = lm.ForwardBackward(_head.Model, batches, stepTokens, Device);
                 ApplyUpdate(lr, 0, out gradNorm);
+                if (_ddp is not null)
+                {
+                    var sums = _ddp.SumAcrossRanks([lossSum, tokens, correct]);
+                    (lossSum, tokens, correct) = (sums[0], (long)sums[1], (long)sums[2]);
+                }
             }
             else
             {
@@ -407,7 +420,7 @@ public sealed class Trainer : IDisposable
         }
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var loss = tokens == 0 ? double.NaN : lossSum / tokens;
-        var positions = batches.Sum(b => (long)b.Rows * b.Length);
+        var positions = (long)globalRows * batches.Select(b => b.Length).DefaultIfEmpty(0).Max();
         var record = new MetricsRecord(Step, "train", new Dictionary<string, double>
         {
             ["lm_loss"] = loss,
@@ -418,7 +431,7 @@ public sealed class Trainer : IDisposable
             ["grad_norm"] = gradNorm,
             ["nonfinite_steps"] = _nonFiniteSteps,
             ["tokens_per_second"] = positions / Math.Max(seconds, 1e-9),
-            ["examples_per_second"] = batches.Sum(b => b.Rows) / Math.Max(seconds, 1e-9),
+            ["examples_per_second"] = globalRows / Math.Max(seconds, 1e-9),
             ["step_seconds"] = seconds,
         });
         WriteMetrics(record);

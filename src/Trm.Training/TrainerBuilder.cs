@@ -279,7 +279,6 @@ public sealed class TrainerBuilder
         {
             if (!config.Arch.Causal) throw new TrmConfigException("arch.causal", $"must be true to train a language model on {LanguageModelTask.Describe(kind)}");
             if (config.Arch.PuzzleEmbPositions != 0) throw new TrmConfigException("arch.puzzle_emb_ndim", $"must be 0 to train a language model on {LanguageModelTask.Describe(kind)} (there are no puzzle identifiers)");
-            if (_group is not null) throw new TrmConfigException("data_paths", $"holds {LanguageModelTask.Describe(kind)}: data-parallel training of language models is not supported yet; train in one process");
             if (config.FreezeWeights) throw new TrmConfigException("freeze_weights", "needs puzzle embeddings; a language model has none");
         }
         int rank = _group?.Rank ?? 0, worldSize = _group?.WorldSize ?? 1;

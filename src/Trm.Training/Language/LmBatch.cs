@@ -19,4 +19,7 @@ internal sealed record LmBatch(int Rows, int Length, int[] Inputs, int[] Targets
         for (var i = 0; i < labels.Length; i++) labels[i] = LossMask[i] != 0 ? Targets[i] : ignoreIndex;
         return labels;
     }
+
+    /// <summary>Rows <c>[from, to)</c> of this batch (a data-parallel rank's share).</summary>
+    public LmBatch Slice(int from, int to) => new(to - from, Length, Inputs[(from * Length)..(to * Length)], Targets[(from * Length)..(to * Length)], LossMask[(from * Length)..(to * Length)]);
 }
