@@ -32,7 +32,7 @@ public sealed class OptionsSectionBinderTests
         Assert.That(error.Failures, Is.EquivalentTo(new[]
         {
             "Config key 'stop_at_halt' (configuration 'Trm:X:stop_at_halt'): expected true or false, got 'maybe'",
-            "Config key 'colour' (configuration 'Trm:X:colour'): unknown key; known keys: checkpoint, device, stop_at_halt",
+            "Config key 'colour' (configuration 'Trm:X:colour'): unknown key; known keys: checkpoint, device, stop_at_halt, halt_threshold",
         }));
 
         using var chat = new ServiceCollection().AddTrmChatClient(Section(new() { ["stop_at_halt"] = "true" })).BuildServiceProvider();
