@@ -17,7 +17,7 @@ using Trm.Training;
 using Trm.Training.Configuration;
 
 var pretrainEpochs = args.Length > 0 ? int.Parse(args[0]) : 4;
-var sftEpochs = args.Length > 1 ? int.Parse(args[1]) : 3;
+var sftEpochs = args.Length > 1 ? int.Parse(args[1]) : 10;
 var problems = args.Length > 2 ? int.Parse(args[2]) : 2000;
 const int HeldOut = 100, MaxLength = 96, Seed = 1;
 using var logging = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));

@@ -260,11 +260,11 @@ public static class ConfigLoader
     private static bool SameValue(object? a, object? b) =>
         a is IEnumerable<string> x && b is IEnumerable<string> y ? x.SequenceEqual(y) : Equals(a, b);
 
-    /// <summary>Keys a preset never changes: where the data, the run and the device are.</summary>
+    /// <summary>Keys a preset never changes: where the data, the run and the device are, what is trained on, what is logged.</summary>
     internal static bool PresetKeepsKey(string path) => path is "data_paths" or "data_paths_test" or "dataset_list" or "dataset_sampling_probs"
         or "training_mode" or "sampling_method" or "block_size" or "project_name" or "run_name" or "load_checkpoint" or "checkpoint_path"
         or "device" or "seed" or "max_steps" or "max_minutes" or "eval_every_steps" or "checkpoint_every_steps" or "eval_max_examples"
-        or "evaluators";
+        or "evaluators" or "train_on_all_tokens" or "pack_sequences" or "eval_samples" or "eval_sample_tokens" or "max_nonfinite_steps";
 
     private static TrainConfig Merge(TrainConfig config, JsonObject obj, string prefix, string origin, HashSet<string> written)
     {

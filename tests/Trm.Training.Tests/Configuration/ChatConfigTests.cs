@@ -37,8 +37,9 @@ public sealed class ChatConfigTests
     [Test]
     public void ThePresetLeavesDataAndRunKeysAndLaterOverridesWin()
     {
-        var config = ConfigLoader.Load(["data_paths=[d]", "+run_name=r", "seed=7", "arch=trm_chat", "lr=1e-3", "arch.L_layers=2"]);
+        var config = ConfigLoader.Load(["data_paths=[d]", "+run_name=r", "seed=7", "train_on_all_tokens=True", "block_size=64", "arch=trm_chat", "lr=1e-3", "arch.L_layers=2"]);
         Assert.That((config.RunName, config.Seed, config.Lr, config.Arch.LLayers), Is.EqualTo(("r", 7L, 1e-3, 2)));
+        Assert.That((config.TrainOnAllTokens, config.BlockSize), Is.EqualTo((true, (int?)64)));
         Assert.That(config.DataPaths, Is.EqualTo(new[] { "d" }));
     }
 
