@@ -16,6 +16,7 @@ public static class TrmCommandLine
         root.Subcommands.Add(Commands.GenerateCommand.Create());
         root.Subcommands.Add(Commands.PlotCommand.Create());
         root.Subcommands.Add(Commands.QuickstartCommand.Create());
+        root.Subcommands.Add(Commands.RlCommand.Create());
         root.Subcommands.Add(Commands.SolveCommand.Create());
         root.Subcommands.Add(Commands.TokenizeCommand.Create());
         root.Subcommands.Add(Commands.TrainCommand.Create());
