@@ -1,6 +1,7 @@
 // GRPO on a synthetic verifiable task, offline on a CPU: an SFT warm start on word reversal ("Reverse the word 'cab'."
-// → "#### bac"), then GRPO with the exact-answer reward. Prints held-out pass@1 (greedy) before and after GRPO.
-//   dotnet run -c Release --project samples/GrpoPipeline [-- sftSteps grpoSteps outputFolder]
+// → "#### bac"), then GRPO with the exact-answer reward. Prints held-out pass@1 (greedy, and sampled at T = 1) before and after GRPO,
+// and draws the run (grpo.png) from its metrics.jsonl.
+//   dotnet run -c Release --project samples/GrpoPipeline [-- sftSteps grpoSteps outputFolder grpoLearningRate]
 using System.Diagnostics;
 using Trm.Data.Sft.Tasks;
 using Trm.Rl.Grpo;
@@ -9,8 +10,10 @@ using Trm.Rl.Tasks;
 using Trm.Samples;
 using Trm.Tokenization;
 using Trm.Tokenization.Chat;
+using Trm.Training.Metrics;
+using Trm.Visualization;
 
-int sftSteps = args.Length > 0 ? int.Parse(args[0]) : 300;
+int sftSteps = args.Length > 0 ? int.Parse(args[0]) : 200;
 int grpoSteps = args.Length > 1 ? int.Parse(args[1]) : 40;
 string output = args.Length > 2 ? args[2] : Path.Combine(Path.GetTempPath(), "trm-grpo-pipeline");
 double grpoLr = args.Length > 3 ? double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 1e-4;
@@ -45,6 +48,14 @@ double afterSampled = PassAtOne.Measure(model, tokenizer, heldOut, maxNewTokens:
 Console.WriteLine($"GRPO: {grpoSteps} steps, {clock.Elapsed.TotalSeconds:F0} s; metrics in {Path.Combine(output, "metrics.jsonl")}");
 Console.WriteLine($"held-out pass@1 ({heldOut.Count} problems), greedy: before GRPO {before:P1}, after GRPO {after:P1}");
 Console.WriteLine($"held-out pass@1 ({heldOut.Count} problems), sampled at T = 1: before GRPO {beforeSampled:P1}, after GRPO {afterSampled:P1}");
+
+// 4. A picture of the run with the trainer's plot: the accuracy panel shows pass@1 (train: the sampled replies'; eval: greedy on
+//    the held-out problems), the loss panel the GRPO loss.
+var records = MetricsJsonlWriter.Read(Path.Combine(output, "metrics.jsonl"))
+    .Select(r => new MetricsRecord(r.Step, r.Split, new Dictionary<string, double> { ["accuracy"] = r["pass1"], ["lm_loss"] = r["loss"], ["lr"] = r["lr"] }))
+    .ToArray();
+MetricsPlot.Save(records, Path.Combine(output, "grpo.png"), width: 1000, height: 700);
+Console.WriteLine($"plot: {Path.Combine(output, "grpo.png")}");
 
 /// <summary>Reports on the calling thread.</summary>
 internal sealed class Progress(Action<GrpoStepMetrics> report) : IProgress<GrpoStepMetrics>
