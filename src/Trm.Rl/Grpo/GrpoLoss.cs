@@ -58,6 +58,25 @@ public static class GrpoLoss
         return advantages;
     }
 
+    /// <summary>
+    /// The length penalty subtracted from a reward: 0 up to <see cref="GrpoOptions.LengthPenaltyTarget"/> tokens, then
+    /// <c>coef · over</c> (<see cref="GrpoLengthPenalty.Linear"/>) or <c>coef · over / target</c> (<see cref="GrpoLengthPenalty.Dapo"/>).
+    /// </summary>
+    /// <param name="length">Tokens of the reply.</param>
+    /// <param name="options">The penalty's kind, coefficient and target.</param>
+    public static double LengthPenalty(int length, GrpoOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        int over = length - options.LengthPenaltyTarget;
+        if (over <= 0) return 0;
+        return options.LengthPenalty switch
+        {
+            GrpoLengthPenalty.Linear => options.LengthPenaltyCoef * over,
+            GrpoLengthPenalty.Dapo => options.LengthPenaltyCoef * over / options.LengthPenaltyTarget,
+            _ => 0,
+        };
+    }
+
     /// <summary>For each group of <paramref name="groupSize"/> rewards, whether its rewards differ (an all-equal group has zero advantages and teaches nothing).</summary>
     public static bool[] InformativeGroups(IReadOnlyList<double> rewards, int groupSize)
     {

@@ -141,7 +141,7 @@ public sealed class GrpoTrainer : IDisposable
             var problem = problems[i / o.GroupSize];
             var task = _sampler.Task(problem.Task);
             var text = results[i].Text;
-            rewards[i] = task.Reward.Score(new RewardInput(problem.Task, problem.Prompt, text, problem.Reference)) - LengthPenalty(results[i].TokenIds.Count);
+            rewards[i] = task.Reward.Score(new RewardInput(problem.Task, problem.Prompt, text, problem.Reference)) - GrpoLoss.LengthPenalty(results[i].TokenIds.Count, o);
             if (task.IsCorrect(problem, text)) correct++;
         }
 
@@ -172,18 +172,6 @@ public sealed class GrpoTrainer : IDisposable
         _optimizer.Dispose();
         _reference?.Dispose();
         if (_ownsPolicy) Policy.Dispose();
-    }
-
-    private double LengthPenalty(int length)
-    {
-        int over = length - Options.LengthPenaltyTarget;
-        if (over <= 0) return 0;
-        return Options.LengthPenalty switch
-        {
-            GrpoLengthPenalty.Linear => Options.LengthPenaltyCoef * over,
-            GrpoLengthPenalty.Dapo => Options.LengthPenaltyCoef * over / Options.LengthPenaltyTarget,
-            _ => 0,
-        };
     }
 
     private Totals Update(List<Sample> samples, Random random, CancellationToken cancellationToken)

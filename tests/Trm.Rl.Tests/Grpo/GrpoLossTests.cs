@@ -82,4 +82,11 @@ public class GrpoLossTests
         Assert.That(grad[..4], Is.All.EqualTo(0f));
         Assert.That(grad[4..].Count(g => g != 0), Is.EqualTo(4));
     }
+
+    [TestCase(GrpoLengthPenalty.None, 150, 0.0)]
+    [TestCase(GrpoLengthPenalty.Linear, 100, 0.0)]
+    [TestCase(GrpoLengthPenalty.Linear, 150, 0.5 * 50)]
+    [TestCase(GrpoLengthPenalty.Dapo, 150, 0.5 * 50 / 100.0)]
+    public void LengthPenaltyPenalisesOnlyTokensOverTheTarget(GrpoLengthPenalty kind, int length, double expected) =>
+        Assert.That(GrpoLoss.LengthPenalty(length, new GrpoOptions { LengthPenalty = kind, LengthPenaltyCoef = 0.5, LengthPenaltyTarget = 100 }), Is.EqualTo(expected).Within(1e-12));
 }

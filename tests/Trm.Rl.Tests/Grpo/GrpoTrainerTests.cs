@@ -77,6 +77,21 @@ public class GrpoTrainerTests
     }
 
     [Test]
+    public void RecomputedLogProbsOfTheFirstUpdateEqualTheSamplingOnes()
+    {
+        // The loss forward (prompt + reply, prompt masked) must give each reply token the log-probability it was sampled
+        // with: with a ratio bound of ±1e-3 no token of the first, on-policy update may fall outside it.
+        var tokenizer = ToyPolicy.Tokenizer();
+        using var model = ToyPolicy.Model(tokenizer);
+        using var grpo = GrpoTrainer.CreateBuilder().WithModel(model, tokenizer).WithTask(new ToyPolicy.SayXTask())
+            .WithOptions(Toy with { Steps = 1, ClipMode = GrpoClipMode.Truncated, ClipLow = 1e-3, ClipHigh = 1e-3, MaxNewTokens = 6 }).Build();
+        var step = grpo.TrainStep();
+        Assert.That(step.Updates, Is.EqualTo(1));
+        Assert.That(step.ClipFraction, Is.EqualTo(0.0));
+        Assert.That(step.ResponseLength, Is.GreaterThan(1));
+    }
+
+    [Test]
     public void InvalidOptionsNameTheSetting()
     {
         Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => (GrpoOptions.SingleTaskBaseline with { GroupSize = 1 }).Validate())!.ParamName, Is.EqualTo("GroupSize"));
