@@ -38,11 +38,21 @@ internal static class RlGrpoCommand
         var minibatch = new Option<int?>("--minibatch") { Description = "Samples per update (0 = the whole batch)." };
         var evalEvery = new Option<int?>("--eval-every") { Description = "Evaluate every N steps." };
         var checkpointEvery = new Option<int?>("--checkpoint-every") { Description = "Write a checkpoint every N steps (0 = only the last)." };
+        var clipMode = new Option<string?>("--clip-mode") { Description = "Importance-ratio bound: none, ppo or truncated." };
+        var clipLow = new Option<double?>("--clip-low") { Description = "ε_low: the ratio's lower bound is 1 − ε_low." };
+        var clipHigh = new Option<double?>("--clip-high") { Description = "ε_high: the ratio's upper bound is 1 + ε_high." };
+        var advantageClip = new Option<double?>("--advantage-clip") { Description = "Clip advantages to ±this (0 = off)." };
+        var normalizeStd = new Option<bool?>("--normalize-std") { Description = "Divide advantages by the group's reward std." };
+        var dropEqual = new Option<bool?>("--drop-equal-groups") { Description = "Drop groups whose rewards are all equal." };
+        var gradClip = new Option<double?>("--grad-clip") { Description = "Clip the gradient norm to this (0 = off)." };
+        var lengthPenalty = new Option<string?>("--length-penalty") { Description = "none, linear (coef·over) or dapo (coef·over/target)." };
+        var lengthCoef = new Option<double?>("--length-penalty-coef") { Description = "The length penalty's coefficient." };
+        var lengthTarget = new Option<int?>("--length-penalty-target") { Description = "Replies up to this many tokens are not penalised." };
         var seed = new Option<long>("--seed") { Description = "Seed of the synthetic tasks, problem sampling and rollouts.", DefaultValueFactory = _ => 0 };
         var tokenizer = new Option<string?>("--tokenizer") { Description = "gpt2 or char:<vocab.json>; default: the checkpoint's." };
         var device = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
         var command = new Command("grpo", "GRPO on verifiable tasks from a chat checkpoint (presets: the single-task baseline and the mixed-task recipe).");
-        foreach (var option in new Option[] { checkpoint, output, tasks, mix, eval, preset, reward, problems, evalProblems, steps, group, prompts, maxNew, temperature, topK, lr, kl, epochs, minibatch, evalEvery, checkpointEvery, seed, tokenizer, device })
+        foreach (var option in new Option[] { checkpoint, output, tasks, mix, eval, preset, reward, problems, evalProblems, steps, group, prompts, maxNew, temperature, topK, lr, kl, epochs, minibatch, evalEvery, checkpointEvery, clipMode, clipLow, clipHigh, advantageClip, normalizeStd, dropEqual, gradClip, lengthPenalty, lengthCoef, lengthTarget, seed, tokenizer, device })
             command.Options.Add(option);
 
         command.SetAction((parseResult, cancellationToken) => Task.FromResult(Run(parseResult, cancellationToken)));
@@ -69,6 +79,16 @@ internal static class RlGrpoCommand
                     MinibatchSize = parseResult.GetValue(minibatch) ?? p.MinibatchSize,
                     EvalEvery = parseResult.GetValue(evalEvery) ?? p.EvalEvery,
                     CheckpointEvery = parseResult.GetValue(checkpointEvery) ?? p.CheckpointEvery,
+                    ClipMode = parseResult.GetValue(clipMode) is { } cm ? ParseEnum<GrpoClipMode>(cm, "--clip-mode") : p.ClipMode,
+                    ClipLow = parseResult.GetValue(clipLow) ?? p.ClipLow,
+                    ClipHigh = parseResult.GetValue(clipHigh) ?? p.ClipHigh,
+                    AdvantageClip = parseResult.GetValue(advantageClip) ?? p.AdvantageClip,
+                    NormalizeAdvantageStd = parseResult.GetValue(normalizeStd) ?? p.NormalizeAdvantageStd,
+                    DropEqualRewardGroups = parseResult.GetValue(dropEqual) ?? p.DropEqualRewardGroups,
+                    GradClipNorm = parseResult.GetValue(gradClip) ?? p.GradClipNorm,
+                    LengthPenalty = parseResult.GetValue(lengthPenalty) is { } lp ? ParseEnum<GrpoLengthPenalty>(lp, "--length-penalty") : p.LengthPenalty,
+                    LengthPenaltyCoef = parseResult.GetValue(lengthCoef) ?? p.LengthPenaltyCoef,
+                    LengthPenaltyTarget = parseResult.GetValue(lengthTarget) ?? p.LengthPenaltyTarget,
                     Seed = parseResult.GetValue(seed),
                 };
                 p.Validate();
@@ -102,4 +122,9 @@ internal static class RlGrpoCommand
             }
         }
     }
+
+    private static T ParseEnum<T>(string value, string option) where T : struct, Enum =>
+        Enum.TryParse<T>(value, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
+            ? parsed
+            : throw new ArgumentException($"{option} '{value}': expected {string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}");
 }

@@ -60,6 +60,16 @@ public sealed class RlCommandsTests
     }
 
     [Test]
+    public void GrpoRefusesAnUnknownClipModeAndABadSetting()
+    {
+        var mode = CliRunner.Run("rl", "grpo", "--checkpoint", _checkpoint, "--task", "addition", "--clip-mode", "soft", "--output", Path.Combine(_dir, "bad"));
+        Assert.That((mode.ExitCode, mode.Error.Trim()), Is.EqualTo((2, "error: --clip-mode 'soft': expected none, ppo, truncated")));
+        var setting = CliRunner.Run("rl", "grpo", "--checkpoint", _checkpoint, "--task", "addition", "-g", "1", "--output", Path.Combine(_dir, "bad"));
+        Assert.That(setting.ExitCode, Is.EqualTo(2));
+        Assert.That(setting.Error, Does.StartWith("error: a group needs at least 2 samples (Parameter 'GroupSize')"));
+    }
+
+    [Test]
     public void RsGenerateWritesRecordsAndResumes()
     {
         var output = Path.Combine(_dir, "rs.jsonl");
