@@ -4,7 +4,9 @@
 with RMSNorm, SwiGLU, RoPE attention or the token-mixing mlp_t variant, LM head + Q head) and the same workloads and
 shapes: one training step (ACT step from a fresh carry, cross entropy, backward, AdamW) and one no-grad ACT step.
 
-Prints one JSON object per workload and mode: {"name", "mode" (eager|compile), "median_us", "mean_us"}; the names match
+Prints one JSON object per workload and mode: {"name", "mode" (eager|compile|graph), "median_us", "mean_us", on CUDA
+"peak_bytes" and "peak_reserved_bytes" over the timed calls}; on CUDA the eager model also runs both workloads captured with
+torch.cuda.graph (mode "graph"). The names match
 GpuRunner's. Usage: trm_torch_bench.py [--device cuda|cpu] [--small-only] [--no-compile]
 """
 import argparse
@@ -136,18 +138,72 @@ def config(small, mlp_t, device):
 
 
 def time_it(fn, device, warmup, rounds):
+    """Median and mean microseconds per call; on CUDA also the allocator's peaks over the timed calls (reset after warm-up)."""
     for _ in range(warmup):
         fn()
+    cuda = device.type == "cuda"
+    if cuda:
+        torch.cuda.synchronize()
+        torch.cuda.reset_peak_memory_stats()
     per_call = []
     for _ in range(rounds):
-        if device.type == "cuda":
+        if cuda:
             torch.cuda.synchronize()
         t = time.perf_counter()
         fn()
-        if device.type == "cuda":
+        if cuda:
             torch.cuda.synchronize()
         per_call.append((time.perf_counter() - t) * 1e6)
-    return statistics.median(per_call), statistics.mean(per_call)
+    peaks = (torch.cuda.max_memory_allocated(), torch.cuda.max_memory_reserved()) if cuda else (None, None)
+    return statistics.median(per_call), statistics.mean(per_call), peaks
+
+
+def emit(name, mode, timed):
+    med, mean, (peak, reserved) = timed
+    rec = {"name": name, "mode": mode, "median_us": med, "mean_us": mean}
+    if peak is not None:
+        rec["peak_bytes"] = peak
+        rec["peak_reserved_bytes"] = reserved
+    print(json.dumps(rec), flush=True)
+
+
+def graphed(label, cfg, device, model, opt, inputs, labels, pids, warmup, rounds):
+    """The same two workloads with torch.cuda.graph: the no-grad step replayed whole, and the training step's forward +
+    backward replayed (gradients in the graph's pool, set_to_none before capture) followed by an eager AdamW step."""
+    side = torch.cuda.Stream()
+    side.wait_stream(torch.cuda.current_stream())
+    with torch.cuda.stream(side), torch.no_grad():
+        for _ in range(3):
+            model(inputs, pids)
+    torch.cuda.current_stream().wait_stream(side)
+    g = torch.cuda.CUDAGraph()
+    with torch.no_grad(), torch.cuda.graph(g):
+        model(inputs, pids)
+    emit(f"TRM {label} no-grad ACT step (CUDA graph)", "graph", time_it(g.replay, device, warmup, rounds))
+    del g
+
+    def fwd_bwd():
+        logits, _, _ = model(inputs, pids)
+        F.cross_entropy(logits.float().reshape(-1, cfg["vocab"]), labels.reshape(-1)).backward()
+
+    side.wait_stream(torch.cuda.current_stream())
+    with torch.cuda.stream(side):
+        for _ in range(3):
+            opt.zero_grad(set_to_none=True)
+            fwd_bwd()
+    torch.cuda.current_stream().wait_stream(side)
+    opt.zero_grad(set_to_none=True)
+    g = torch.cuda.CUDAGraph()
+    with torch.cuda.graph(g):
+        fwd_bwd()
+
+    def step():
+        g.replay()
+        opt.step()
+
+    emit(f"TRM {label} training step (CUDA graph fwd+bwd, eager AdamW)", "graph", time_it(step, device, warmup, rounds))
+    del g
+    opt.zero_grad(set_to_none=True)
 
 
 def run(label, cfg, device, modes, warmup, rounds):
@@ -172,14 +228,13 @@ def run(label, cfg, device, modes, warmup, rounds):
             with torch.no_grad():
                 fwd(inputs, pids)
 
-        if device.type == "cuda":
-            torch.cuda.reset_peak_memory_stats()
         for kind, fn in (("training step", train), ("no-grad ACT step", infer)):
-            med, mean = time_it(fn, device, warmup, rounds)
-            rec = {"name": f"TRM {label} {kind}", "mode": mode, "median_us": med, "mean_us": mean}
-            if device.type == "cuda":
-                rec["peak_bytes"] = torch.cuda.max_memory_allocated()
-            print(json.dumps(rec), flush=True)
+            emit(f"TRM {label} {kind}", mode, time_it(fn, device, warmup, rounds))
+        if device.type == "cuda" and mode == "eager":
+            try:
+                graphed(label, cfg, device, model, opt, inputs, labels, pids, warmup, rounds)
+            except Exception as e:  # keep the eager numbers if capture fails on this torch
+                print(json.dumps({"name": f"TRM {label} CUDA graph capture", "mode": "graph", "error": str(e).splitlines()[0]}), flush=True)
         del model, opt, fwd
         if device.type == "cuda":
             torch.cuda.empty_cache()

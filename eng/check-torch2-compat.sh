@@ -4,11 +4,12 @@
 # `dpkg -x`, and runs `g++ -fsyntax-only` on every source in three configurations:
 #   cpu        - the plain CPU build
 #   cpu+gloo   - with the c10d/Gloo process groups (TRM_WITH_GLOO and torch's own USE_C10D_GLOO/USE_DISTRIBUTED)
-#   cuda+nccl  - TRM_WITH_CUDA and USE_C10D_NCCL. Debian main has no CUDA/NCCL headers, so this configuration uses
+#   cuda+nccl  - TRM_WITH_CUDA, TRM_WITH_CUDA_KERNELS (fused.cpp's autograd functions) and USE_C10D_NCCL. Debian main has no CUDA/NCCL headers, so this configuration uses
 #                declarations-only stand-ins for cuda.h, cuda_runtime_api.h, nccl.h, cublas... written below. They let
 #                torch's c10/cuda, ATen/cuda and c10d NCCL headers parse so that the shim's calls into them are checked;
 #                nothing is linked or run.
-# Usage: eng/check-torch2-compat.sh      (env: KEEP=1 keeps the temporary folder, JOBS=n parallel compiles, default 2)
+# Usage: eng/check-torch2-compat.sh      (env: KEEP=1 keeps the temporary folder, JOBS=n parallel compiles, default 2;
+#        SOURCES="native/src/a.cpp ..." and CONFIGS_RUN="cuda+nccl ..." narrow the check to some files / configurations)
 # Prints one line per configuration and file, then OK or the errors; exit status 0 only when everything compiled.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -135,7 +136,7 @@ COMMON=(-std="$STD" -fsyntax-only -Wall -Wno-unused-parameter -I"$ROOT/native/sr
 declare -A CONFIGS=(
   [cpu]=""
   [cpu+gloo]="-DUSE_DISTRIBUTED -DUSE_C10D_GLOO -DTRM_WITH_GLOO=1"
-  [cuda+nccl]="-DUSE_DISTRIBUTED -DUSE_C10D_GLOO -DTRM_WITH_GLOO=1 -DTRM_WITH_CUDA=1 -DUSE_C10D_NCCL -I$STUB"
+  [cuda+nccl]="-DUSE_DISTRIBUTED -DUSE_C10D_GLOO -DTRM_WITH_GLOO=1 -DTRM_WITH_CUDA=1 -DTRM_WITH_CUDA_KERNELS=1 -DUSE_C10D_NCCL -I$STUB"
 )
 mkdir -p "$WORK/logs"
 check() {  # config file -> writes $WORK/logs/<config>__<file>.log, prints one status line
@@ -151,8 +152,8 @@ check() {  # config file -> writes $WORK/logs/<config>__<file>.log, prints one s
 export -f check
 export WORK STUB
 FAILED=0
-for cfg in cpu cpu+gloo cuda+nccl; do
-  for src in native/src/*.cpp; do
+for cfg in ${CONFIGS_RUN:-cpu cpu+gloo cuda+nccl}; do
+  for src in ${SOURCES:-native/src/*.cpp}; do
     echo "$cfg $src"
   done
 done | xargs -P "$JOBS" -n 2 bash -c "$(declare -p COMMON CONFIGS); check \"\$0\" \"\$1\"" | sort -k2,3 | tee "$WORK/summary"
@@ -173,7 +174,7 @@ for log in "$WORK"/logs/*.log; do
   echo "$DIAG" | grep -v "$ROOT/native/src\|^native/src" | head -10 || true
 done
 if [ "$FAILED" = 0 ]; then
-  echo "OK: native/src compiles (syntax) against libtorch $TORCH_VERSION headers, -std=$STD, configurations cpu, cpu+gloo, cuda+nccl (CUDA/NCCL stand-ins)"
+  echo "OK: ${SOURCES:-native/src} compiles (syntax) against libtorch $TORCH_VERSION headers, -std=$STD, configurations ${CONFIGS_RUN:-cpu, cpu+gloo, cuda+nccl} (CUDA/NCCL stand-ins)"
 else
   echo "ERRORS: see above${KEEP:+ (logs in $WORK/logs)}"
   exit 1

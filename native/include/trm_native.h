@@ -177,6 +177,13 @@ TRM_API int trm_cuda_graph_capture_begin(TrmCudaGraph g);
 TRM_API int trm_cuda_graph_capture_end(TrmCudaGraph g);
 TRM_API int trm_cuda_graph_replay(TrmCudaGraph g);
 
+// ---- fused.cpp (CUDA kernels in kernels.cu when built with them; the unfused libtorch ops otherwise) ----
+TRM_API int trm_fused_kernels_compiled();
+TRM_API int trm_fused_kernels_enabled();
+TRM_API int trm_fused_kernels_set_enabled(int enabled);
+TRM_API TrmTensor trm_add_rms_norm(TrmTensor x, TrmTensor residual, double eps);
+TRM_API TrmTensor trm_swiglu(TrmTensor gate_up);
+
 // ---- distributed.cpp ----
 TRM_API int trm_dist_available();
 TRM_API TrmProcessGroup trm_pg_new_gloo(const char* init, int rank, int world_size, const char* host, int64_t timeout_ms);

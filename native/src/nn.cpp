@@ -36,16 +36,16 @@ TRM_API TrmTensor trm_mse_loss(TrmTensor a, TrmTensor b, int reduction) { TRM_GU
 TRM_API TrmTensor trm_dropout(TrmTensor x, double p, int training) { TRM_GUARD(nullptr, return wrap(at::dropout(*x, p, training != 0));) }
 
 // x * rsqrt(mean(x^2, -1) + eps), computed in float32 at least and cast back, optionally times weight.
-TRM_API TrmTensor trm_rms_norm(TrmTensor x, TrmTensor weight, double eps) {
-  TRM_GUARD(nullptr, {
-    auto in_type = x->scalar_type();
-    auto xf = (in_type == at::kHalf || in_type == at::kBFloat16) ? x->to(at::kFloat) : *x;
-    auto y = xf * (xf.square().mean(-1, /*keepdim=*/true) + eps).rsqrt();
-    if (y.scalar_type() != in_type) y = y.to(in_type);
-    if (weight) y = y * *weight;
-    return wrap(std::move(y));
-  })
+at::Tensor trm::rms_norm(const at::Tensor& x, const at::Tensor* weight, double eps) {
+  auto in_type = x.scalar_type();
+  auto xf = (in_type == at::kHalf || in_type == at::kBFloat16) ? x.to(at::kFloat) : x;
+  auto y = xf * (xf.square().mean(-1, /*keepdim=*/true) + eps).rsqrt();
+  if (y.scalar_type() != in_type) y = y.to(in_type);
+  if (weight) y = y * *weight;
+  return y;
 }
+
+TRM_API TrmTensor trm_rms_norm(TrmTensor x, TrmTensor weight, double eps) { TRM_GUARD(nullptr, return wrap(trm::rms_norm(*x, weight, eps));) }
 
 TRM_API TrmTensor trm_layer_norm(TrmTensor x, const int64_t* shape, int n, TrmTensor weight, TrmTensor bias, double eps) {
   TRM_GUARD(nullptr, return wrap(at::layer_norm(*x, trm::dims(shape, n), opt(weight), opt(bias), eps));)

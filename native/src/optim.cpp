@@ -94,6 +94,7 @@ TRM_API int trm_adam_atan2_step(const TrmTensor* params, const TrmTensor* exp_av
       const double t = static_cast<double>(++steps[i]);
       const double bc1 = 1.0 - std::pow(beta1, t);
       const double bc2_sqrt = std::sqrt(1.0 - std::pow(beta2, t));
+      if (trm::fused_adam_atan2(p, g, *exp_avg[i], *exp_avg_sq[i], lr, beta1, beta2, weight_decay, bc1, bc2_sqrt)) continue;
       if (weight_decay != 0) p.mul_(1.0 - lr * weight_decay);
       exp_avg[i]->lerp_(g, 1.0 - beta1);
       exp_avg_sq[i]->mul_(beta2).addcmul_(g, g, 1.0 - beta2);

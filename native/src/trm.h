@@ -31,6 +31,12 @@ inline at::IntArrayRef dims(const int64_t* p, int n) { return at::IntArrayRef(p,
 std::vector<at::Tensor> unwrap_list(const TrmTensor* items, int n);
 // Sizes OpenBLAS's own thread pool (no-op when the loaded BLAS is not OpenBLAS); see blas_threads.cpp.
 void set_blas_threads(int n);
+// x * rsqrt(mean(x^2, -1) + eps) in float32 at least, cast back to x's dtype, times *weight when given (nn.cpp).
+at::Tensor rms_norm(const at::Tensor& x, const at::Tensor* weight, double eps);
+// The fused AdamATan2 update of one parameter when the CUDA kernels are built, enabled and apply (float32, contiguous,
+// on the GPU); false (nothing done) otherwise. bc1 = 1 - beta1^t, bc2_sqrt = sqrt(1 - beta2^t) (fused.cpp).
+bool fused_adam_atan2(at::Tensor& p, const at::Tensor& g, at::Tensor& m, at::Tensor& v, double lr, double beta1, double beta2,
+                      double weight_decay, double bc1, double bc2_sqrt);
 
 }  // namespace trm
 

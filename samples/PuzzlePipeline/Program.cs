@@ -1,5 +1,5 @@
 // Puzzle pipeline, composed in process: generate easy Sudoku -> open the splits -> build a small TRM -> train it on CPU
-// -> evaluate on held-out puzzles -> solve one with the live model (no reload from disk).
+// -> evaluate on held-out puzzles before and after training -> solve one with the live model (no reload from disk).
 // Usage: dotnet run --project samples/PuzzlePipeline -c Release [-- <steps> <minutes>]
 using Microsoft.Extensions.Logging;
 using Trm.Data.Puzzles;
@@ -8,6 +8,7 @@ using Trm.Inference.Puzzles;
 using Trm.Model;
 using Trm.Torch;
 using Trm.Training;
+using Trm.Training.Evaluation;
 
 var steps = args.Length > 0 ? int.Parse(args[0]) : 2000;
 var minutes = args.Length > 1 ? double.Parse(args[1]) : 14;
@@ -30,8 +31,9 @@ using var model = new TrmModel(new TrmConfig
     MlpT = true, PosEncodings = PositionEncoding.None, PuzzleEmbNdim = 0, HaltMaxSteps = 4,
 }.ForDevice(Device.Cpu), new Generator(0));
 
-// 3. Train: AdamATan2 + warm-up/cosine, evaluated on the test split at the end; the trainer borrows data and model.
+// 3. Train: AdamATan2 + warm-up/cosine, evaluated on the test split before and after; the trainer borrows data and model.
 TrainingResult result;
+EvaluationResult before;
 using (var trainer = Trainer.CreateBuilder()
     .WithData(train, test)
     .WithModel(model)
@@ -44,9 +46,12 @@ using (var trainer = Trainer.CreateBuilder()
     .WithLogger(logging.CreateLogger<Trainer>(), interval: 100)
     .Build())
 {
+    before = trainer.Evaluate();
     result = trainer.Run();
 }
-Console.WriteLine($"Held-out exact accuracy {result.LastEvaluation!.ExactAccuracy:P1} after {result.Steps} steps ({result.Elapsed:mm\\:ss}); checkpoint {result.LastCheckpoint}.");
+var after = result.LastEvaluation!;
+Console.WriteLine($"Held-out ({after.Examples} puzzles) before training: exact {before.ExactAccuracy:P1}, cells {before.Accuracy:P1}");
+Console.WriteLine($"Held-out ({after.Examples} puzzles) after {result.Steps} steps ({result.Elapsed:mm\\:ss}): exact {after.ExactAccuracy:P1}, cells {after.Accuracy:P1}; checkpoint {result.LastCheckpoint}.");
 
 // 4. Solve the first held-out puzzle with the trained model, still in memory.
 using var solver = new PuzzleSolver(model) { StopAtHalt = false };

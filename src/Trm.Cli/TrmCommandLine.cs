@@ -13,6 +13,7 @@ public static class TrmCommandLine
         root.Subcommands.Add(Commands.DataCommand.Create());
         root.Subcommands.Add(Commands.DetokenizeCommand.Create());
         root.Subcommands.Add(Commands.EvalCommand.Create());
+        root.Subcommands.Add(Commands.EvalChatCommand.Create());
         root.Subcommands.Add(Commands.GenerateCommand.Create());
         root.Subcommands.Add(Commands.PlotCommand.Create());
         root.Subcommands.Add(Commands.QuickstartCommand.Create());

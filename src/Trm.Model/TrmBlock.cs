@@ -32,6 +32,7 @@ internal sealed class TrmBlock : Module
         _eps = config.RmsNormEps;
     }
 
+    /// <remarks>The residual adds and norms go through <see cref="F.AddRmsNorm"/> (a fused kernel where enabled on CUDA).</remarks>
     /// <param name="h">[B, L, hidden].</param>
     /// <param name="rope">Rotary tables, or null.</param>
     /// <param name="lm">A causal language-model pass (positions, mask, KV cache), or null for the puzzle model's full-sequence pass.</param>
@@ -42,13 +43,13 @@ internal sealed class TrmBlock : Module
         {
             // Mix along the sequence: work on [B, hidden, L]; the norm then runs over the sequence axis, as the reference.
             var t = h.Transpose(1, 2);
-            h = F.RmsNorm(t + _tokenMlp.Forward(t), _eps).Transpose(1, 2);
+            h = F.AddRmsNorm(t, _tokenMlp.Forward(t), _eps).Transpose(1, 2);
         }
         else
         {
-            h = F.RmsNorm(h + (lm is null ? _attention!.Forward(h, rope) : _attention!.Forward(h, lm)), _eps);
+            h = F.AddRmsNorm(h, lm is null ? _attention!.Forward(h, rope) : _attention!.Forward(h, lm), _eps);
         }
 
-        return scope.MoveToOuter(F.RmsNorm(h + _mlp.Forward(h), _eps));
+        return scope.MoveToOuter(F.AddRmsNorm(h, _mlp.Forward(h), _eps));
     }
 }

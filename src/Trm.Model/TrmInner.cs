@@ -126,6 +126,13 @@ internal sealed class TrmInner : Module
     public Tensor LmForward(Tensor inputs, Tensor positions, LmContext lm, int steps)
     {
         using var scope = NewDisposeScope();
+        return scope.MoveToOuter(_lmHead.Forward(LmHidden(inputs, positions, lm, steps)));
+    }
+
+    /// <summary>As <see cref="LmForward"/> without the head: the final state y, [B, T, HiddenSize] in the forward dtype.</summary>
+    public Tensor LmHidden(Tensor inputs, Tensor positions, LmContext lm, int steps)
+    {
+        using var scope = NewDisposeScope();
         var x = LmEmbeddings(inputs, positions);
         long[] shape = [inputs.Size(0), inputs.Size(1), _config.HiddenSize];
         var y = HInit.Expand(shape);
@@ -147,7 +154,7 @@ internal sealed class TrmInner : Module
             }
         }
 
-        return scope.MoveToOuter(_lmHead.Forward(y));
+        return scope.MoveToOuter(y);
     }
 
     /// <summary>One outer cycle: L_cycles updates z = f(z, y + x), then y = f(y, z).</summary>

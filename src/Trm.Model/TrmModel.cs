@@ -164,6 +164,28 @@ public sealed class TrmModel : Module, ICausalLanguageModel
     /// <inheritdoc/>
     public TrmKvCache CreateKvCache(long batchSize, int? capacity = null) => new(batchSize, capacity ?? MaxPositions, Device);
 
+    /// <summary>
+    /// The causal pass of <see cref="LmForward(Tensor, Tensor?, TrmKvCache?)"/> without the language-model head: the final
+    /// state y at every position, through all <see cref="TrmConfig.HaltMaxSteps"/> ACT steps (no cache).
+    /// </summary>
+    /// <param name="inputIds">[B, T] token ids.</param>
+    /// <param name="attentionMask">[B, T], nonzero for real tokens; null: all real.</param>
+    /// <returns>[B, T, HiddenSize] in the forward dtype (the caller's dispose scope owns it).</returns>
+    /// <exception cref="InvalidOperationException">The model is not causal, has puzzle embeddings, or the sequence is too long.</exception>
+    public Tensor LmHidden(Tensor inputIds, Tensor? attentionMask = null)
+    {
+        ArgumentNullException.ThrowIfNull(inputIds);
+        if (!Config.Causal || Config.PuzzleEmbPositions != 0)
+        {
+            throw new InvalidOperationException("TrmModel.LmHidden needs a causal model without puzzle embeddings (causal = true, puzzle_emb_ndim = 0), e.g. TrmConfig.Chat.");
+        }
+
+        LanguageModelChecks.CheckInputs(inputIds, null, MaxPositions);
+        using var scope = NewDisposeScope();
+        var context = LmContext.Create(inputIds.Size(0), inputIds.Size(1), attentionMask, null, _inner.Rope, Device, out var positions, out _);
+        return scope.MoveToOuter(_inner.LmHidden(inputIds.To(Device), positions, context, Config.HaltMaxSteps));
+    }
+
     private Tensor MinHaltSteps(Tensor steps)
     {
         long size = steps.Size(0);

@@ -73,6 +73,22 @@ public static unsafe class F
         return r;
     }
 
+    /// <summary>
+    /// <c>RmsNorm(x + residual, eps)</c> without weight: the post-norm of a residual block. One fused CUDA kernel (forward and
+    /// backward) when <see cref="Cuda.FusedKernels.Enabled"/> and the tensors suit it (same shape and dtype, contiguous, on
+    /// the GPU); otherwise exactly the unfused <c>RmsNorm(x + residual, eps)</c>.
+    /// </summary>
+    public static Tensor AddRmsNorm(Tensor x, Tensor residual, double eps) =>
+        Tensor.New(trm_add_rms_norm(x.Handle, residual.Handle, eps), "add_rms_norm");
+
+    /// <summary>
+    /// The SwiGLU gate <c>silu(gate) · up</c> with <c>[gate, up] = gateUp.Chunk(2, -1)</c>: [.., 2n] → [.., n]. One fused CUDA
+    /// kernel (forward and backward) when <see cref="Cuda.FusedKernels.Enabled"/> and <paramref name="gateUp"/> is contiguous
+    /// on the GPU; otherwise exactly the unfused ops.
+    /// </summary>
+    /// <exception cref="TorchException">The last dimension is odd.</exception>
+    public static Tensor SwiGlu(Tensor gateUp) => Tensor.New(trm_swiglu(gateUp.Handle), "swiglu");
+
     /// <summary>Layer normalisation over the trailing <paramref name="normalizedShape"/>.</summary>
     public static Tensor LayerNorm(Tensor x, long[] normalizedShape, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5)
     {

@@ -60,6 +60,7 @@ public sealed class Trainer : IDisposable
     private readonly bool _ownsModel;
     private readonly bool _ownsData;
     private readonly DataParallel? _ddp;
+    private readonly Trm.Core.IO.DirectoryLock? _runLock;
 
     internal Trainer(TrainerSettings settings)
     {
@@ -109,6 +110,7 @@ public sealed class Trainer : IDisposable
         foreach (var handler in settings.StepHandlers) StepCompleted += handler;
         foreach (var handler in settings.EvaluationHandlers) EvaluationCompleted += handler;
         foreach (var handler in settings.CheckpointHandlers) CheckpointSaved += handler;
+        _runLock = settings.RunLock;
     }
 
     /// <summary>Starts a fluent builder.</summary>
@@ -366,6 +368,7 @@ public sealed class Trainer : IDisposable
         using (_ema?.Apply())
         {
             result = PuzzleEvaluator.Evaluate(_head, _test, Device, Step, Config.EvalMaxExamples, cancellationToken);
+            result = result with { Values = ExtraEvaluators.Run(Config, _head.Model, _test, result.Values, cancellationToken) };
         }
         var values = new Dictionary<string, double>(result.Values) { ["eval_seconds"] = Stopwatch.GetElapsedTime(started).TotalSeconds };
         result = result with { Values = values };
@@ -581,5 +584,6 @@ public sealed class Trainer : IDisposable
             _train.Dispose();
             _test?.Dispose();
         }
+        _runLock?.Dispose();
     }
 }

@@ -1,10 +1,13 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Trm.Core.IO;
 using Trm.Data.Puzzles;
 using Trm.Model;
 using Trm.Model.Checkpoints;
 using Trm.Model.Configuration;
 using Trm.Torch;
 using Trm.Torch.Distributed;
+using Trm.Training.Checkpoints;
 using Trm.Training.Configuration;
 using Trm.Training.Distributed;
 using Trm.Training.Evaluation;
@@ -267,6 +270,24 @@ public sealed class TrainerBuilder
         var runName = config.ResolveRunName(DateTimeOffset.UtcNow);
         var checkpointRoot = config.ResolveCheckpointPath(runName);
         config = config with { RunName = runName };
+        var metricsPath = _metricsDisabled || rank != 0 ? null : _metricsPath ?? Path.Combine(checkpointRoot, "metrics.jsonl");
+        // Only rank 0 writes to the run folder, so only rank 0 locks it.
+        var created = !Directory.Exists(checkpointRoot);
+        var runLock = rank == 0 ? RunFolder.Acquire(checkpointRoot, metricsPath, _logger ?? NullLogger.Instance) : null;
+        try
+        {
+            return BuildLocked(config, device, runName, checkpointRoot, metricsPath, rank, worldSize, runLock);
+        }
+        catch
+        {
+            runLock?.Dispose();
+            if (created) RunFolder.DeleteIfEmpty(checkpointRoot);
+            throw;
+        }
+    }
+
+    private Trainer BuildLocked(TrainConfig config, Device device, string runName, string checkpointRoot, string? metricsPath, int rank, int worldSize, DirectoryLock? runLock)
+    {
         if (_resume && config.LoadCheckpoint is null)
         {
             config = config with
@@ -332,13 +353,14 @@ public sealed class TrainerBuilder
             model.ExplorationGenerator = new Generator(config.Seed + 1);
             head = new ActLossHead(model, config.LossType);
 
+            string? resumedFrom = null;
             var settings = new TrainerSettings
             {
                 Config = config,
                 Device = device,
                 RunName = runName,
                 CheckpointRoot = checkpointRoot,
-                MetricsPath = _metricsDisabled || rank != 0 ? null : _metricsPath ?? Path.Combine(checkpointRoot, "metrics.jsonl"),
+                MetricsPath = metricsPath,
                 Logger = _logger,
                 LogInterval = _logInterval,
                 Train = train,
@@ -348,15 +370,18 @@ public sealed class TrainerBuilder
                 OwnsModel = _model is null,
                 StepHandlers = _stepHandlers,
                 EvaluationHandlers = _evaluationHandlers,
-                CheckpointHandlers = _checkpointHandlers,
+                CheckpointHandlers = config.KeepLastCheckpoints is { } keep && rank == 0
+                    ? [.. _checkpointHandlers, (_, _) => CheckpointRetention.Prune(checkpointRoot, keep, [resumedFrom, CheckpointRetention.BestByEvaluation(checkpointRoot, metricsPath)], _logger ?? NullLogger.Instance)]
+                    : _checkpointHandlers,
+                RunLock = runLock,
                 ProcessGroup = _group,
                 BucketBytes = _bucketBytes,
             };
             var trainer = new Trainer(settings);
             if (config.LoadCheckpoint is { } resume)
             {
-                var directory = File.Exists(Path.Combine(resume, TrmCheckpoint.ManifestFile)) ? resume
-                    : TrmCheckpoint.FindLatest(resume) ?? throw new TrmCheckpointException(resume, "no complete step_N checkpoint found");
+                var directory = TrmCheckpoint.Resolve(resume);
+                resumedFrom = directory;
                 try
                 {
                     trainer.LoadCheckpoint(directory);
@@ -384,13 +409,17 @@ public sealed class TrainerBuilder
         Directory.Exists(checkpointRoot)
         && (File.Exists(Path.Combine(checkpointRoot, "metrics.jsonl")) || Directory.EnumerateDirectories(checkpointRoot, "step_*").Any());
 
-    /// <summary>Turns <c>auto</c>, <c>cpu</c>, <c>cuda</c> or <c>cuda:N</c> into a device.</summary>
+    /// <summary>Turns <c>auto</c>, <c>cpu</c>, <c>cuda</c> or <c>cuda:N</c> into a device, checking that a CUDA device can be used here.</summary>
     /// <param name="name">The device setting.</param>
-    public static Device ResolveDevice(string name) => name switch
+    /// <exception cref="FormatException">The text names no known device.</exception>
+    /// <exception cref="NotSupportedException">A CUDA device was asked for on a build without CUDA or a machine without that GPU.</exception>
+    public static Device ResolveDevice(string name)
     {
-        "auto" => Trm.Torch.Cuda.CudaDevice.IsAvailable ? Device.Cuda(0) : Device.Cpu,
-        _ => Device.Parse(name),
-    };
+        if (name == "auto") return Trm.Torch.Cuda.CudaDevice.IsAvailable ? Device.Cuda(0) : Device.Cpu;
+        var device = Device.Parse(name);
+        Trm.Torch.Cuda.CudaDevice.EnsureAvailable(device);
+        return device;
+    }
 }
 
 /// <summary>Everything the builder hands the trainer.</summary>
@@ -413,4 +442,5 @@ internal sealed class TrainerSettings
     public required IReadOnlyList<EventHandler<string>> CheckpointHandlers { get; init; }
     public ProcessGroup? ProcessGroup { get; init; }
     public long BucketBytes { get; init; } = DataParallel.DefaultBucketBytes;
+    public DirectoryLock? RunLock { get; init; }
 }

@@ -70,11 +70,14 @@ public sealed class TrainingCommandsTests
               "arch": { "hidden_size": 32, "num_heads": 2, "expansion": 2, "L_layers": 1, "H_cycles": 1, "L_cycles": 1, "puzzle_emb_ndim": 0, "halt_max_steps": 2 } }
             """);
         var checkpoints = Path.Combine(_root, "ckpt");
-        var (code, output, err) = await Trm("train", "--config", file, "arch.mlp_t=True", "arch.pos_encodings=none", "lr=1e-3", $"checkpoint_path={checkpoints}", "+run_name=cli");
+        var (code, output, err) = await Trm("train", "--config", file, "arch.mlp_t=True", "arch.pos_encodings=none", "lr=1e-3", $"checkpoint_path={checkpoints}", "+run_name=cli", "--save-initial");
         Assert.That(code, Is.EqualTo(0), err);
         Assert.That(output, Does.Contain("run cli: 4 steps on cpu"));
         Assert.That(output, Does.Contain("eval @ step 2").And.Contain("eval @ step 4"), "one evaluation per eval_interval epoch");
-        Assert.That(Directory.GetDirectories(checkpoints).Select(Path.GetFileName), Is.EquivalentTo(new[] { "step_2", "step_4" }));
+        Assert.That(Directory.GetDirectories(checkpoints).Select(Path.GetFileName), Is.EquivalentTo(new[] { "step_0", "step_2", "step_4" }), "--save-initial adds step_0");
+        Assert.That(File.ReadAllText(Path.Combine(checkpoints, "step_0", "trainer.json")), Does.Contain("\"step\": 0,"));
+        Assert.That(File.ReadAllBytes(Path.Combine(checkpoints, "step_0", "model.safetensors")),
+            Is.Not.EqualTo(File.ReadAllBytes(Path.Combine(checkpoints, "step_2", "model.safetensors"))), "step_0 holds the weights before any update");
     }
 
     [Test]
@@ -101,11 +104,21 @@ public sealed class TrainingCommandsTests
 
         var (evalCode, evalOut, evalErr) = await Trm("eval", "--checkpoint", checkpoint, "--data", data);
         Assert.That(evalCode, Is.EqualTo(0), evalErr);
-        Assert.That(evalOut, Does.Contain("eval @ step 12").And.Contain("8 puzzles").And.Contain("exact_accuracy"));
+        Assert.That(evalOut, Does.Contain("eval @ step 12").And.Contain("8 puzzles").And.Contain("exact_accuracy").And.Contain("early_stop_exact_accuracy"));
 
-        var (solveCode, solveOut, _) = await Trm("solve", "--checkpoint", checkpoint, "--sudoku", "53..7....6..195....98....6.8...6...34..8.3..17...2...6.6....28....419..5....8..79");
+        const string Grid = "53..7....6..195....98....6.8...6...34..8.3..17...2...6.6....28....419..5....8..79";
+        var (solveCode, solveOut, _) = await Trm("solve", "--checkpoint", checkpoint, "--sudoku", Grid);
         Assert.That(solveCode, Is.EqualTo(0).Or.EqualTo(1), "0 when the answer is valid, 1 when not");
-        Assert.That(solveOut, Does.Contain("model's answer:").And.Contain("ACT steps:"));
+        Assert.That(solveOut, Does.Contain("model's answer:").And.Contain("ACT steps: 4 of 4 (all steps; halting probability"), "every ACT step by default, as evaluation");
+        var (earlyCode, earlyOut, _) = await Trm("solve", "--checkpoint", checkpoint, "--sudoku", Grid, "--act-early-stop", "--halt-threshold", "0.5");
+        Assert.That(earlyCode, Is.EqualTo(0).Or.EqualTo(1));
+        Assert.That(earlyOut, Does.Match(@"ACT steps: (\d of 4 \(stopped early: halting probability 0\.\d+ > 0\.5\)|4 of 4 \(step limit)"));
+        var (both, _, bothErr) = await Trm("solve", "--checkpoint", checkpoint, "--sudoku", Grid, "--act-early-stop", "--all-steps");
+        Assert.That(both, Is.EqualTo(2));
+        Assert.That(bothErr, Does.Contain("contradict"));
+        var (bad, _, badErr) = await Trm("solve", "--checkpoint", checkpoint, "--sudoku", Grid, "--act-early-stop", "--halt-threshold", "1");
+        Assert.That(bad, Is.EqualTo(2));
+        Assert.That(badErr, Does.Contain("--halt-threshold").And.Contain("[0.5, 1)"));
 
         // A second quickstart reuses the dataset.
         var (again, againOut, _) = await Trm("quickstart", "--data", data, "--checkpoints", checkpoints, "--steps", "2", "--train-puzzles", "48", "--test-puzzles", "8", "--clues", "60");

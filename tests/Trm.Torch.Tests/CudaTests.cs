@@ -72,6 +72,99 @@ public class CudaTests
         o2.Step();
         Assert.That(gpu.To(Device.Cpu).ToArray<float>(), Is.EqualTo(cpu.ToArray<float>()).Within(1e-6));
     }
+
+    [Test]
+    public void MemoryStatsSnapshotIsConsistent()
+    {
+        using var scope = Engine.NewDisposeScope();
+        var t = Tensors.Zeros([1 << 20], device: Device.Cuda());
+        CudaDevice.Synchronize();
+        var stats = CudaDevice.MemoryStats();
+        Assert.That(stats.IsSupported, Is.True, stats.UnsupportedReason);
+        Assert.That(stats.AllocatedBytes, Is.GreaterThanOrEqualTo(4L << 20));
+        Assert.That(stats.ReservedBytes, Is.GreaterThanOrEqualTo(stats.AllocatedBytes));
+        Assert.That(stats.PeakAllocatedBytes, Is.GreaterThanOrEqualTo(stats.AllocatedBytes));
+        Assert.That(CudaDevice.MemoryStats(CudaDevice.DeviceCount).IsSupported, Is.False);
+    }
+
+    [TestCase(DType.Float32, 1e-5)]
+    [TestCase(DType.BFloat16, 2e-2)]
+    public void FusedKernelsMatchTheUnfusedOps(DType dtype, double tolerance)
+    {
+        if (!FusedKernels.IsCompiled) Assert.Ignore("shim built without the fused kernels");
+        using var scope = Engine.NewDisposeScope();
+        using var g = new Generator(3);
+        var x0 = Tensors.Randn([6, 97, 512], g).To(Device.Cuda()).To(dtype);
+        var r0 = Tensors.Randn([6, 97, 512], g).To(Device.Cuda()).To(dtype);
+        var gu0 = Tensors.Randn([6, 97, 2 * 384], g).To(Device.Cuda()).To(dtype);
+        var dy = Tensors.Randn([6, 97, 512], g).To(Device.Cuda()).To(dtype);
+        var dz = Tensors.Randn([6, 97, 384], g).To(Device.Cuda()).To(dtype);
+        (Tensor Y, Tensor Z, Tensor Dx, Tensor Dr, Tensor Dgu) Run(bool fused)
+        {
+            FusedKernels.Enabled = fused;
+            try
+            {
+                var x = x0.Clone().RequiresGrad_();
+                var r = r0.Clone().RequiresGrad_();
+                var gu = gu0.Clone().RequiresGrad_();
+                var y = F.AddRmsNorm(x, r, 1e-5);
+                var z = F.SwiGlu(gu);
+                ((y.To(DType.Float32) * dy.To(DType.Float32)).Sum() + (z.To(DType.Float32) * dz.To(DType.Float32)).Sum()).Backward();
+                return (y.Detach(), z.Detach(), x.Grad!, r.Grad!, gu.Grad!);
+            }
+            finally
+            {
+                FusedKernels.Enabled = false;
+            }
+        }
+        var a = Run(true);
+        var b = Run(false);
+        static void Close(Tensor fused, Tensor plain, double tol, string what)
+        {
+            var f = fused.To(DType.Float32);
+            var p = plain.To(DType.Float32);
+            double rel = (f - p).Norm().Item<double>() / Math.Max(p.Norm().Item<double>(), 1e-30);
+            Assert.That(rel, Is.LessThan(tol), what);
+        }
+        Close(a.Y, b.Y, tolerance, "add_rms_norm forward");
+        Close(a.Dx, b.Dx, tolerance, "add_rms_norm backward (x)");
+        Close(a.Dr, b.Dr, tolerance, "add_rms_norm backward (residual)");
+        Close(a.Z, b.Z, tolerance, "swiglu forward");
+        Close(a.Dgu, b.Dgu, tolerance, "swiglu backward");
+    }
+
+    [Test]
+    public void FusedAdamAtan2MatchesTheUnfusedStep()
+    {
+        if (!FusedKernels.IsCompiled) Assert.Ignore("shim built without the fused kernels");
+        using var scope = Engine.NewDisposeScope();
+        using var g = new Generator(4);
+        var p0 = Tensors.Randn([1000], g);
+        var grads = Enumerable.Range(0, 3).Select(_ => Tensors.Randn([1000], g).To(Device.Cuda())).ToArray();
+        Tensor Run(bool fused)
+        {
+            FusedKernels.Enabled = fused;
+            try
+            {
+                var p = p0.To(Device.Cuda()).RequiresGrad_();
+                using var opt = new Trm.Torch.Optim.AdamAtan2([p], lr: 0.01, weightDecay: 0.1);
+                foreach (var grad in grads)
+                {
+                    p.Grad = grad.Clone();
+                    opt.Step();
+                }
+                return p.Detach().To(Device.Cpu);
+            }
+            finally
+            {
+                FusedKernels.Enabled = false;
+            }
+        }
+        var fusedResult = Run(true);
+        var plain = Run(false);
+        Assert.That(fusedResult.Equal(p0), Is.False, "the step moved nothing");
+        Assert.That(fusedResult.AllClose(plain, 1e-5, 1e-6), Is.True);
+    }
 }
 
 /// <summary>Without CUDA the CUDA API fails with a clear message instead of crashing.</summary>

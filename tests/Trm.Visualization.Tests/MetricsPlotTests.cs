@@ -97,4 +97,49 @@ public class MetricsPlotTests
         Assert.That(stdout.ToString().Trim(), Is.EqualTo($"{Path.Combine(_dir, "m.svg")}: 11 records plotted"));
         Assert.That(File.ReadAllText(Path.Combine(_dir, "m.svg")), Does.Contain("<svg"));
     }
+
+    [Test]
+    public void Comparison_LabelsEachRunAndSmoothsTraining()
+    {
+        var records = MetricsJsonlWriter.Read(WriteMetrics(20));
+        string svg = Path.Combine(_dir, "both.svg");
+        MetricsPlot.SaveComparison([("ours", records), ("peer", records)], svg, 1600, 1200, smoothing: 5);
+        string text = File.ReadAllText(svg);
+        foreach (string name in new[] { "ours train lm_loss (mean of 5)", "peer train lm_loss (mean of 5)", "ours eval exact_accuracy", "peer eval exact_accuracy" })
+        {
+            Assert.That(text, Does.Contain(name), name);
+        }
+        Assert.Throws<ArgumentException>(() => MetricsPlot.SaveComparison([], svg));
+        Assert.Throws<ArgumentOutOfRangeException>(() => MetricsPlot.SaveComparison([("a", records)], svg, smoothing: 0));
+    }
+
+    [Test]
+    public async Task TrmPlot_DrawsSeveralFilesWithLabels()
+    {
+        string first = WriteMetrics(10);
+        string second = Path.Combine(_dir, "second.jsonl");
+        File.Copy(first, second);
+        string svg = Path.Combine(_dir, "two.svg");
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var (previous, previousError) = (Console.Out, Console.Error);
+        Console.SetOut(stdout);
+        Console.SetError(stderr);
+        int code, mismatched;
+        try
+        {
+            code = await TrmCommandLine.InvokeAsync(["plot", first, second, "--label", "trm", "--label", "torch", "--smooth", "3", "--width", "1600", "--height", "1200", "-o", svg]);
+            mismatched = await TrmCommandLine.InvokeAsync(["plot", first, second, "--label", "trm", "-o", svg]);
+        }
+        finally
+        {
+            Console.SetOut(previous);
+            Console.SetError(previousError);
+        }
+        Assert.That(code, Is.EqualTo(0), stderr.ToString());
+        Assert.That(stdout.ToString(), Does.Contain("22 records plotted"));
+        Assert.That(File.ReadAllText(svg), Does.Contain("torch train lm_loss (mean of 3)").And.Contain("trm eval exact_accuracy"));
+        Assert.That(mismatched, Is.EqualTo(2));
+        Assert.That(stderr.ToString(), Does.Contain("1 --label values for 2 metrics files"));
+    }
 }

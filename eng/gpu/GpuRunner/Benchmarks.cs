@@ -40,7 +40,7 @@ internal static class Benchmarks
             using var opt = new AdamW(fc1.Parameters().Concat(fc2.Parameters()), lr: 1e-4);
             using var x = Tensors.Randn([256, 1024], g).To(cuda);
             using var y = Tensors.RandInt(0, 1024, [256], g).To(cuda);
-            report.Timings.Add(Time("MLP training step (eager)", () =>
+            report.Add(Time("MLP training step (eager)", () =>
             {
                 using var s = Engine.NewDisposeScope();
                 var loss = F.CrossEntropy(fc2.Forward(fc1.Forward(x).Relu()), y);
@@ -58,10 +58,10 @@ internal static class Benchmarks
                 using var ng = Engine.NoGrad();
                 output.CopyFrom_(fc2.Forward(fc1.Forward(input).Relu()));
             }
-            report.Timings.Add(Time("MLP forward (eager)", Forward));
+            report.Add(Time("MLP forward (eager)", Forward));
             using var graph = new CudaGraph();
             graph.Capture(Forward);
-            report.Timings.Add(Time("MLP forward (CUDA graph replay)", graph.Replay));
+            report.Add(Time("MLP forward (CUDA graph replay)", graph.Replay));
         }
 
         // 3. Small-op chain (launch-bound): 20 elementwise ops on [64, 512], eager vs graph.
@@ -75,10 +75,10 @@ internal static class Benchmarks
                 for (int i = 0; i < 10; i++) t = (t * 0.5 + 1).Tanh();
                 o.CopyFrom_(t);
             }
-            report.Timings.Add(Time("20-op elementwise chain (eager)", Chain));
+            report.Add(Time("20-op elementwise chain (eager)", Chain));
             using var graph = new CudaGraph();
             graph.Capture(Chain);
-            report.Timings.Add(Time("20-op elementwise chain (CUDA graph replay)", graph.Replay));
+            report.Add(Time("20-op elementwise chain (CUDA graph replay)", graph.Replay));
         }
 
         // 4. Causal attention forward + backward, bf16 autocast ([8, 8, 256, 64]).
@@ -86,7 +86,7 @@ internal static class Benchmarks
         using (var k = Tensors.Randn([8, 8, 256, 64], g).To(cuda).RequiresGrad_())
         using (var v = Tensors.Randn([8, 8, 256, 64], g).To(cuda).RequiresGrad_())
         {
-            report.Timings.Add(Time("causal SDPA fwd+bwd (bf16 autocast)", () =>
+            report.Add(Time("causal SDPA fwd+bwd (bf16 autocast)", () =>
             {
                 using var s = Engine.NewDisposeScope();
                 using (Autocast.Enter(DType.BFloat16))

@@ -29,7 +29,8 @@ internal static class GenerateCommand
         var raw = new Option<bool>("--raw") { Description = "Continue the prompt as plain text (no chat template)." };
         var noCache = new Option<bool>("--no-cache") { Description = "Recompute the whole window for every token instead of using the KV cache (slow; for comparison)." };
         var command = new Command("generate", "Generate text with a trained causal (chat) model: one reply to --prompt, or --interactive.");
-        foreach (var option in new Option[] { checkpoint, prompt, interactive, maxNew, temperature, topK, topP, seed, tokenizer, device, raw, noCache })
+        var verbose = CommandErrors.VerboseOption();
+        foreach (var option in new Option[] { checkpoint, prompt, interactive, maxNew, temperature, topK, topP, seed, tokenizer, device, raw, noCache, verbose })
         {
             command.Options.Add(option);
         }
@@ -61,17 +62,26 @@ internal static class GenerateCommand
             }
             catch (ArgumentOutOfRangeException e)
             {
-                error.WriteLine($"error: {e.Message}");
-                return 2;
+                // Name the option the user typed, not the property behind it.
+                var option = e.ParamName switch
+                {
+                    nameof(GenerationOptions.Temperature) => temperature.Name,
+                    nameof(GenerationOptions.TopK) => topK.Name,
+                    nameof(GenerationOptions.TopP) => topP.Name,
+                    nameof(GenerationOptions.MaxNewTokens) => maxNew.Name,
+                    _ => e.ParamName,
+                };
+                return CommandErrors.Report(error, new ArgumentOutOfRangeException(option, e.ActualValue, CommandErrors.FirstLine(e.Message)), parseResult.GetValue(verbose), cancellationToken);
             }
 
-            var builder = TextGenerator.CreateBuilder()
-                .FromCheckpoint(parseResult.GetValue(checkpoint)!)
-                .OnDevice(TrainerBuilder.ResolveDevice(parseResult.GetValue(device)!))
-                .WithKvCache(!parseResult.GetValue(noCache));
-            if (parseResult.GetValue(tokenizer) is { } spec) builder.WithTokenizer(spec);
             try
             {
+                var builder = TextGenerator.CreateBuilder()
+                    .FromCheckpoint(parseResult.GetValue(checkpoint)!)
+                    .OnDevice(TrainerBuilder.ResolveDevice(parseResult.GetValue(device)!))
+                    .WithKvCache(!parseResult.GetValue(noCache));
+                if (parseResult.GetValue(tokenizer) is { } spec) builder.WithTokenizer(spec);
+
                 if (parseResult.GetValue(raw))
                 {
                     using var generator = builder.Build();
@@ -91,10 +101,15 @@ internal static class GenerateCommand
                 await Interactive(chat, output, cancellationToken);
                 return 0;
             }
-            catch (Exception e) when (e is TrmCheckpointException or InvalidOperationException or ArgumentException)
+            catch (InvalidOperationException e)
             {
+                // the builder's own refusals (no checkpoint, a checkpoint that is no causal model)
                 error.WriteLine($"error: {e.Message}");
-                return 2;
+                return CommandErrors.UserError;
+            }
+            catch (Exception e)
+            {
+                return CommandErrors.Report(error, e, parseResult.GetValue(verbose), cancellationToken);
             }
         });
         return command;

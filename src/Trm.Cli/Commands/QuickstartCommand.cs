@@ -69,13 +69,14 @@ public static class QuickstartCommand
         var testPuzzles = new Option<int>("--test-puzzles") { Description = "Held-out puzzles to evaluate on.", DefaultValueFactory = _ => Defaults.TestPuzzles };
         var seed = new Option<int>("--seed") { Description = "Seed of data generation and training.", DefaultValueFactory = _ => 0 };
         var threads = new Option<int?>("--threads") { Description = "CPU threads for libtorch (default: all cores)." };
+        var verbose = CommandErrors.VerboseOption();
         var command = new Command("quickstart", "Build a small easy-Sudoku dataset, train a small TRM on CPU, evaluate on held-out puzzles and solve one.");
-        foreach (var option in new Option[] { minutes, steps, data, run, checkpoints, clues, trainPuzzles, testPuzzles, seed, threads }) command.Options.Add(option);
+        foreach (var option in new Option[] { minutes, steps, data, run, checkpoints, clues, trainPuzzles, testPuzzles, seed, threads, verbose }) command.Options.Add(option);
         command.SetAction((parseResult, cancellationToken) =>
         {
             var options = new QuickstartOptions(parseResult.GetValue(data)!, parseResult.GetValue(run)!, parseResult.GetValue(checkpoints)!, parseResult.GetValue(minutes), parseResult.GetValue(steps),
                 parseResult.GetValue(clues), parseResult.GetValue(trainPuzzles), parseResult.GetValue(testPuzzles), parseResult.GetValue(seed), parseResult.GetValue(threads));
-            return Task.FromResult(Run(options, cancellationToken));
+            return Task.FromResult(CommandErrors.Run(parseResult, parseResult.GetValue(verbose), () => Run(options, cancellationToken), cancellationToken));
         });
         return command;
     }
@@ -84,6 +85,17 @@ public static class QuickstartCommand
     internal static int Run(QuickstartOptions o, CancellationToken cancellationToken)
     {
         var total = Stopwatch.StartNew();
+        // Bad numbers are refused before the (long) data generation.
+        static void Positive(string option, double value)
+        {
+            if (!(value > 0)) throw new ArgumentException($"{option}: must be positive, got {value.ToString(CultureInfo.InvariantCulture)}");
+        }
+        Positive("--steps", o.Steps);
+        Positive("--minutes", o.Minutes);
+        Positive("--train-puzzles", o.TrainPuzzles);
+        Positive("--test-puzzles", o.TestPuzzles);
+        if (o.Clues is < 17 or > 81) throw new ArgumentException($"--clues: must be in [17, 81], got {o.Clues}");
+        if (o.Threads is <= 0) throw new ArgumentException($"--threads: must be positive, got {o.Threads}");
         if (o.Threads is { } n) Engine.SetNumThreads(n);
         AnsiConsole.MarkupLine("[bold]Trm.Sdk quickstart[/]: easy Sudoku with a Tiny Recursive Model on CPU");
 
@@ -107,7 +119,14 @@ public static class QuickstartCommand
         var examplesPerEpoch = trainMeta.TotalGroups * trainMeta.MeanPuzzleExamples;
         var epochs = (int)Math.Max(1, Math.Ceiling(o.Steps * (double)Defaults.BatchSize / examplesPerEpoch));
         var checkpointRoot = Path.Combine(o.CheckpointsRoot, o.RunName);
-        if (Directory.Exists(checkpointRoot)) Directory.Delete(checkpointRoot, recursive: true);
+        if (Directory.Exists(checkpointRoot))
+        {
+            // Replaced as a whole, but never under a live trainer: its lock is checked (a stale one is taken over) first.
+            using (Trm.Core.IO.DirectoryLock.Acquire(checkpointRoot))
+            {
+            }
+            Directory.Delete(checkpointRoot, recursive: true);
+        }
         var config = DefaultConfig(o.DataPath, o.RunName, epochs, o.Seed) with { MaxMinutes = o.Minutes, MaxSteps = o.Steps, CheckpointPath = checkpointRoot };
         using var trainer = Trainer.CreateBuilder().WithConfig(config).Build();
         var a = config.Arch;

@@ -2,17 +2,16 @@ using System.CommandLine;
 
 namespace Trm.Cli.Commands;
 
-/// <summary>
-/// The <c>trm rl</c> command group (post-training: GRPO, rejection sampling…). This file only creates the group and
-/// lists its verbs; each verb lives in its own <c>Rl*Command.cs</c> file.
-/// </summary>
-internal static class RlCommand
+/// <summary>The <c>trm rl</c> command group (post-training). Each family of verbs adds itself with one line below.</summary>
+public static class RlCommand
 {
+    /// <summary>Creates the <c>rl</c> command with every post-training verb attached.</summary>
     public static Command Create()
     {
-        var command = new Command("rl", "Post-training of chat models: GRPO on verifiable tasks, rejection sampling to JSONL for RS-SFT.");
-        command.Subcommands.Add(RlGrpoCommand.Create());
-        command.Subcommands.Add(RlRsGenerateCommand.Create());
-        return command;
+        var rl = new Command("rl", "Post-training: reward models, GRPO, rejection sampling.");
+        RewardModelCommands.AddTo(rl);
+        rl.Subcommands.Add(RlGrpoCommand.Create());
+        rl.Subcommands.Add(RlRsGenerateCommand.Create());
+        return rl;
     }
 }

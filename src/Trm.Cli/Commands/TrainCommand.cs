@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
 using Trm.Cli.Distributed;
+using Trm.Core.IO;
 using Trm.Data;
 using Trm.Model.Checkpoints;
 using Trm.Model.Configuration;
@@ -30,7 +31,8 @@ public static class TrainCommand
     {
         var overrides = new Argument<string[]>("overrides") { Description = "Overrides in the reference's style: key=value, +key=value, arch.key=value, data_paths=\"[a,b]\".", Arity = ArgumentArity.ZeroOrMore };
         var configFile = new Option<string?>("--config") { Description = "JSON configuration file (same keys); overrides apply on top." };
-        var verbose = new Option<bool>("--verbose") { Description = "Log every few steps instead of showing a progress bar." };
+        var verbose = new Option<bool>("--verbose") { Description = "Log every few steps instead of showing a progress bar; on failure, also print the stack trace." };
+        var saveInitial = new Option<bool>("--save-initial") { Description = "Write the initial weights as checkpoint step_0 before training (e.g. to start a peer trainer from the same point)." };
         var resume = new Option<bool>("--resume") { Description = "Continue the run in an existing run folder from its latest checkpoint (otherwise an existing run folder is refused)." };
         var nprocPerNode = new Option<int?>("--nproc-per-node") { Description = "Launch this many data-parallel workers on this node (torchrun's --nproc-per-node)." };
         var nnodes = new Option<int>("--nnodes") { Description = "Number of nodes (with --nproc-per-node).", DefaultValueFactory = _ => 1 };
@@ -38,11 +40,12 @@ public static class TrainCommand
         var masterAddr = new Option<string>("--master-addr") { Description = "Host of rank 0 (with --nproc-per-node).", DefaultValueFactory = _ => "127.0.0.1" };
         var masterPort = new Option<int?>("--master-port") { Description = "Port of rank 0's store (default: a free port on one node, 29500 on several)." };
         var distTimeout = new Option<double>("--dist-timeout") { Description = "Seconds a collective may wait for the other ranks, and that the launcher waits for the others after one failed.", DefaultValueFactory = _ => 300 };
-        var command = new Command("train", "Train a TRM on a puzzle dataset (reference-style overrides; checkpoints under checkpoints/<run>/step_N).");
+        var command = new Command("train", "Train a TRM on a puzzle dataset (reference-style overrides; checkpoints under checkpoints/<run>/step_N). Exit codes: 0 done, 1 unexpected or distributed-peer failure, 2 user error (configuration, dataset, checkpoint, run folder locked, device), 130 cancelled.");
         command.Arguments.Add(overrides);
         command.Options.Add(configFile);
         command.Options.Add(verbose);
         command.Options.Add(resume);
+        command.Options.Add(saveInitial);
         command.Options.Add(nprocPerNode);
         command.Options.Add(nnodes);
         command.Options.Add(nodeRank);
@@ -78,17 +81,19 @@ public static class TrainCommand
             }
             catch (InvalidOperationException e)
             {
-                Console.Error.WriteLine(e.Message);
-                return Task.FromResult(2);
+                parseResult.InvocationConfiguration.Error.WriteLine($"error: {e.Message}");
+                return Task.FromResult(CommandErrors.UserError);
             }
             ProcessGroup? group = null;
             try
             {
                 var config = ConfigLoader.Load(parseResult.GetValue(overrides) ?? [], parseResult.GetValue(configFile));
-                using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
+                // Without --verbose only warnings are logged (a stale lock taken over, leftovers of a killed run removed).
+                var isVerbose = parseResult.GetValue(verbose);
+                using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(isVerbose ? LogLevel.Information : LogLevel.Warning));
                 var builder = Trainer.CreateBuilder().WithConfig(config);
                 if (parseResult.GetValue(resume)) builder.WithResume();
-                if (parseResult.GetValue(verbose)) builder.WithLogger(loggerFactory.CreateLogger<Trainer>(), interval: 10);
+                builder.WithLogger(loggerFactory.CreateLogger<Trainer>(), interval: isVerbose ? 10 : 0);
                 if (place is not null)
                 {
                     group = place.Join(timeout);
@@ -104,21 +109,24 @@ public static class TrainCommand
                 using var trainer = builder.Build();
                 var where = place is null ? "" : $" (rank {place.Rank} of {place.WorldSize})";
                 AnsiConsole.MarkupLine($"[bold]run[/] {Markup.Escape(trainer.RunName)}{where}: {trainer.StepLimit} steps on {trainer.Device}, checkpoints in {Markup.Escape(trainer.CheckpointRoot)}");
+                if (parseResult.GetValue(saveInitial) && trainer.Step == 0) trainer.SaveCheckpoint();
                 var result = parseResult.GetValue(verbose) || place is not null ? trainer.Run(null, cancellationToken) : TrainingConsole.Run(trainer, cancellationToken);
                 AnsiConsole.MarkupLine($"[green]done[/]{where}: {result.Steps} steps in {result.Elapsed:hh\\:mm\\:ss} ({Markup.Escape(result.StopReason)}); last checkpoint {Markup.Escape(result.LastCheckpoint ?? "none")}"
                     + (place is null ? "" : $"; all-reduce {trainer.AllReduceSeconds / Math.Max(result.Steps, 1) * 1000:F2} ms/step"));
                 return Task.FromResult(0);
             }
-            catch (Exception e) when (e is TrmConfigException or TrmDataException or TrmCheckpointException)
-            {
-                Console.Error.WriteLine(place is null ? e.Message : $"rank {place.Rank}: {e.Message}");
-                return Task.FromResult(2);
-            }
-            catch (Exception e) when (place is not null && e is TorchException or IOException or InvalidOperationException)
+            catch (Exception e) when (place is not null && e is TorchException or IOException or InvalidOperationException
+                && e is not (DirectoryLockedException or FileNotFoundException or DirectoryNotFoundException))
             {
                 // A peer died or stopped answering: say which rank gave up and why, and exit (the launcher ends the rest).
                 Console.Error.WriteLine($"rank {place.Rank}: {e.GetType().Name}: {e.Message.Split('\n')[0]}");
                 return Task.FromResult(1);
+            }
+            catch (Exception e)
+            {
+                var error = parseResult.InvocationConfiguration.Error;
+                if (place is not null) error.Write($"rank {place.Rank}: ");
+                return Task.FromResult(CommandErrors.Report(error, e, parseResult.GetValue(verbose), cancellationToken));
             }
             finally
             {

@@ -53,7 +53,7 @@ internal static class TrainingConsole
     }
 
     public static string Describe(EvaluationResult e) => string.Create(CultureInfo.InvariantCulture,
-        $"eval @ step {e.Step}: exact {e.ExactAccuracy:P1}, token acc {e.Accuracy:P1}, halting acc {e.QHaltAccuracy:P1}, halt step {e.MeanHaltStep:F2} (exact when halting {e.Values.GetValueOrDefault("halt_exact_accuracy"):P1}), loss {e.LmLoss:F4}, {e.Examples} puzzles");
+        $"eval @ step {e.Step}: exact {e.ExactAccuracy:P1}, token acc {e.Accuracy:P1}, halting acc {e.QHaltAccuracy:P1}, halt step {e.MeanHaltStep:F2} (exact when halting {e.Values.GetValueOrDefault("halt_exact_accuracy"):P1}; with --act-early-stop {e.Values.GetValueOrDefault("early_stop_exact_accuracy"):P1} in {e.Values.GetValueOrDefault("early_stop_step"):F2} steps), loss {e.LmLoss:F4}, {e.Examples} puzzles");
 
     private static string Line(TrainingProgress p, Trm.Training.Metrics.MetricsRecord m) => string.Create(CultureInfo.InvariantCulture,
         $"step {p.Step}/{p.TotalSteps} loss {m["lm_loss"]:F3} acc {Percent(m["accuracy"])} exact {Percent(m["exact_accuracy"])} halt {Percent(m["q_halt_accuracy"])} steps {Number(m["steps"], "F1")} lr {m["lr"]:E1} {m["examples_per_second"]:F0} ex/s");

@@ -116,7 +116,7 @@ public sealed partial class AtomicDirectory : IDisposable
             if (dot <= 0 || !(rest.EndsWith(TempSuffix, StringComparison.Ordinal) || rest.EndsWith(TempSuffix + OldSuffix, StringComparison.Ordinal))
                 || !int.TryParse(rest.AsSpan(0, dot), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
                 continue;
-            if (pid == Environment.ProcessId || IsAlive(pid)) continue;
+            if (pid == Environment.ProcessId || ProcessLiveness.IsAlive(pid)) continue;
             if (rest.EndsWith(OldSuffix, StringComparison.Ordinal) && !Directory.Exists(target))
                 Directory.Move(path, target);
             else
@@ -124,19 +124,35 @@ public sealed partial class AtomicDirectory : IDisposable
         }
     }
 
-    private static bool IsAlive(int pid)
+    /// <summary>
+    /// Removes, in <paramref name="folder"/>, every staging folder (<c>.NAME.PID.GUID.tmp</c>) left by a process that is
+    /// gone, whatever its target: a killed writer of <c>step_6</c> leaves one that no later write of <c>step_6</c> would
+    /// find. A dead writer's set-aside previous output (<c>.NAME.PID.GUID.tmp.old</c>) is put back when <c>NAME</c> is
+    /// missing, else deleted. Folders of live processes, and anything not named this way, are left alone.
+    /// </summary>
+    /// <param name="folder">The folder holding the targets (nothing happens when it does not exist).</param>
+    /// <returns>The paths removed or restored.</returns>
+    public static IReadOnlyList<string> RemoveDeadStagingIn(string folder)
     {
-        if (OperatingSystem.IsLinux()) return Directory.Exists($"/proc/{pid}");
-        try
+        var removed = new List<string>();
+        if (!Directory.Exists(folder)) return removed;
+        foreach (var path in Directory.EnumerateDirectories(folder, ".*" + TempSuffix + "*"))
         {
-            using var p = System.Diagnostics.Process.GetProcessById(pid);
-            return !p.HasExited;
+            var match = StagingName().Match(Path.GetFileName(path));
+            if (!match.Success || !int.TryParse(match.Groups["pid"].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var pid)) continue;
+            if (pid == Environment.ProcessId || ProcessLiveness.IsAlive(pid)) continue;
+            var target = Path.Combine(folder, match.Groups["name"].Value);
+            if (match.Groups["old"].Success && !Directory.Exists(target))
+                Directory.Move(path, target);
+            else
+                DeleteQuietly(path);
+            removed.Add(path);
         }
-        catch (ArgumentException)
-        {
-            return false;
-        }
+        return removed;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\.(?<name>.+)\.(?<pid>[0-9]+)\.[0-9a-f]{32}\.tmp(?<old>\.old)?$")]
+    private static partial System.Text.RegularExpressions.Regex StagingName();
 
     private static void DeleteQuietly(string path)
     {

@@ -26,7 +26,13 @@ public static class InferenceServiceCollectionExtensions
     public static IServiceCollection AddTrmPuzzleSolver(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddSingleton<IConfigureOptions<PuzzleSolverOptions>>(new PuzzleSolverConfiguration(configuration));
+        services.AddSingleton<IConfigureOptions<PuzzleSolverOptions>>(new OptionsSectionBinder<PuzzleSolverOptions>(configuration,
+            ("checkpoint", (o, v) => Set(() => o.Checkpoint = v.Length == 0 ? null : v)),
+            ("device", (o, v) => Set(() => o.Device = v)),
+            ("stop_at_halt", (o, v) => bool.TryParse(v, out var stop) ? Set(() => o.StopAtHalt = stop) : $"expected true or false, got '{v}'"),
+            ("halt_threshold", (o, v) => double.TryParse(v, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var threshold)
+                ? Set(() => o.HaltThreshold = threshold)
+                : $"expected a probability in [0.5, 1), got '{v}'")));
         return services.AddTrmPuzzleSolver(_ => { });
     }
 
@@ -39,6 +45,7 @@ public static class InferenceServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
         services.AddOptions<PuzzleSolverOptions>().Configure(configure).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PuzzleSolverOptions>>(new ModelLocationValidator<PuzzleSolverOptions>(o => o.Checkpoint, o => o.Device)));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PuzzleSolverOptions>, PuzzleSolverOptionsValidator>());
         services.TryAddSingleton(sp => PuzzleSolverLoader.Load(sp.GetRequiredService<IOptions<PuzzleSolverOptions>>().Value));
         return services;
@@ -56,7 +63,10 @@ public static class InferenceServiceCollectionExtensions
     public static IServiceCollection AddTrmChatClient(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddSingleton<IConfigureOptions<ChatClientOptions>>(new ChatClientConfiguration(configuration));
+        services.AddSingleton<IConfigureOptions<ChatClientOptions>>(new OptionsSectionBinder<ChatClientOptions>(configuration,
+            ("checkpoint", (o, v) => Set(() => o.Checkpoint = v.Length == 0 ? null : v)),
+            ("device", (o, v) => Set(() => o.Device = v)),
+            ("tokenizer", (o, v) => Set(() => o.Tokenizer = v.Length == 0 ? null : v))));
         return services.AddTrmChatClient(_ => { });
     }
 
@@ -69,7 +79,7 @@ public static class InferenceServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
         services.AddOptions<ChatClientOptions>().Configure(configure).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ChatClientOptions>, ChatClientOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ChatClientOptions>>(new ModelLocationValidator<ChatClientOptions>(o => o.Checkpoint, o => o.Device)));
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<ChatClientOptions>>().Value;
@@ -79,5 +89,12 @@ public static class InferenceServiceCollectionExtensions
         });
         services.TryAddSingleton<IChatClient>(sp => sp.GetRequiredService<ChatGenerator>());
         return services;
+    }
+
+    /// <summary>Runs a setter of <see cref="OptionsSectionBinder{TOptions}"/> that cannot fail.</summary>
+    private static string? Set(Action assign)
+    {
+        assign();
+        return null;
     }
 }

@@ -10,6 +10,7 @@ internal static class PuzzleSolverLoader
     {
         var solver = PuzzleSolver.Load(options.Checkpoint!, Device.Parse(options.Device));
         solver.StopAtHalt = options.StopAtHalt;
+        solver.HaltThreshold = options.HaltThreshold;
         return solver;
     }
 }

@@ -2,7 +2,7 @@ namespace Trm.Inference.Puzzles;
 
 /// <summary>
 /// Where the puzzle solver registered by <c>services.AddTrmPuzzleSolver(...)</c> loads its model from and how it runs.
-/// Configuration keys: <c>checkpoint</c>, <c>device</c>, <c>stop_at_halt</c> (or the property names).
+/// Configuration keys: <c>checkpoint</c>, <c>device</c>, <c>stop_at_halt</c>, <c>halt_threshold</c> (or the property names).
 /// </summary>
 public sealed class PuzzleSolverOptions
 {
@@ -15,6 +15,12 @@ public sealed class PuzzleSolverOptions
     /// <summary>Device to run on: <c>cpu</c> (the default), <c>cuda</c> or <c>cuda:N</c>.</summary>
     public string Device { get; set; } = "cpu";
 
-    /// <summary>Stop each puzzle at its first positive halting logit (<see cref="PuzzleSolver.StopAtHalt"/>, default true).</summary>
-    public bool StopAtHalt { get; set; } = true;
+    /// <summary>
+    /// ACT early stopping (<see cref="PuzzleSolver.StopAtHalt"/>): stop each puzzle at its first step whose halting
+    /// probability exceeds <see cref="HaltThreshold"/>. Default false: every step runs, as evaluation does.
+    /// </summary>
+    public bool StopAtHalt { get; set; }
+
+    /// <summary>Halting probability for early stopping (<see cref="PuzzleSolver.HaltThreshold"/>), in [0.5, 1); default 0.9.</summary>
+    public double HaltThreshold { get; set; } = PuzzleSolver.DefaultHaltThreshold;
 }

@@ -79,11 +79,7 @@ public sealed class TrmCheckpoint
         {
             throw new TrmCheckpointException(path, "folder not found");
         }
-        var folder = path;
-        if (!File.Exists(System.IO.Path.Combine(path, ManifestFile)) && !File.Exists(System.IO.Path.Combine(path, ModelFile)))
-        {
-            folder = FindLatest(path) ?? throw new TrmCheckpointException(path, "no complete step_N checkpoint found (neither a checkpoint nor a run folder)");
-        }
+        var folder = Resolve(path);
         var manifest = verify ? Verify(folder) : null;
         var weights = System.IO.Path.Combine(folder, ModelFile);
         if (!File.Exists(weights))
@@ -122,9 +118,11 @@ public sealed class TrmCheckpoint
     /// </summary>
     /// <param name="device">The device (default CPU).</param>
     /// <exception cref="TrmCheckpointException">The weights do not fit the configuration.</exception>
+    /// <exception cref="NotSupportedException"><paramref name="device"/> is a CUDA device this build or machine does not have.</exception>
     public TrmModel LoadModel(Device? device = null)
     {
         var target = device ?? Device.Cpu;
+        Trm.Torch.Cuda.CudaDevice.EnsureAvailable(target);
         var model = new TrmModel((Config with { BatchSize = null }).ForDevice(target));
         try
         {
@@ -314,15 +312,34 @@ public sealed class TrmCheckpoint
 
     /// <summary>The complete <c>step_N</c> checkpoint with the highest N under <paramref name="runDirectory"/>, or <see langword="null"/>.</summary>
     /// <param name="runDirectory">A run folder such as <c>checkpoints/my-run</c>.</param>
-    public static string? FindLatest(string runDirectory)
+    public static string? FindLatest(string runDirectory) => FindAll(runDirectory).FirstOrDefault();
+
+    /// <summary>
+    /// The complete <c>step_N</c> checkpoints (those with a <c>manifest.json</c>) under <paramref name="runDirectory"/>,
+    /// newest (highest N) first; empty when the folder does not exist.
+    /// </summary>
+    /// <param name="runDirectory">A run folder such as <c>checkpoints/my-run</c>.</param>
+    public static IReadOnlyList<string> FindAll(string runDirectory)
     {
-        if (!Directory.Exists(runDirectory)) return null;
-        return Directory.EnumerateDirectories(runDirectory, "step_*")
+        if (!Directory.Exists(runDirectory)) return [];
+        return [.. Directory.EnumerateDirectories(runDirectory, "step_*")
             .Select(d => (dir: d, ok: long.TryParse(System.IO.Path.GetFileName(d)["step_".Length..], NumberStyles.None, CultureInfo.InvariantCulture, out var n), n))
             .Where(x => x.ok && File.Exists(System.IO.Path.Combine(x.dir, ManifestFile)))
             .OrderByDescending(x => x.n)
-            .Select(x => x.dir)
-            .FirstOrDefault();
+            .Select(x => x.dir)];
+    }
+
+    /// <summary>
+    /// The checkpoint folder that <paramref name="path"/> names: itself when it holds a checkpoint (a manifest or weights),
+    /// else, for a run folder, its latest complete <c>step_N</c>.
+    /// </summary>
+    /// <param name="path">A <c>step_N</c> or run folder.</param>
+    /// <exception cref="TrmCheckpointException">The folder holds neither a checkpoint nor a complete <c>step_N</c>.</exception>
+    public static string Resolve(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (File.Exists(System.IO.Path.Combine(path, ManifestFile)) || File.Exists(System.IO.Path.Combine(path, ModelFile))) return path;
+        return FindLatest(path) ?? throw new TrmCheckpointException(path, "no complete step_N checkpoint found (neither a checkpoint nor a run folder)");
     }
 
     private static string Sha256Of(string file)

@@ -32,7 +32,6 @@ internal sealed class SwiGlu : Module
     {
         // The [.., 2·inner] temporaries are freed on return, as PyTorch frees them when they go out of use.
         using var scope = Engine.NewDisposeScope();
-        var gateUp = _gateUp.Forward(x).Chunk(2, -1);
-        return scope.MoveToOuter(_down.Forward(gateUp[0].Silu() * gateUp[1]));
+        return scope.MoveToOuter(_down.Forward(F.SwiGlu(_gateUp.Forward(x))));
     }
 }

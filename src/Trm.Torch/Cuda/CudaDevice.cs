@@ -19,6 +19,32 @@ public static unsafe class CudaDevice
     /// <summary>Number of visible CUDA devices (0 without CUDA).</summary>
     public static int DeviceCount => Check(trm_cuda_device_count(), "cuda.device_count");
 
+    /// <summary>
+    /// Checks that <paramref name="device"/> can be used here; a CPU device always can. A CUDA device needs a native engine
+    /// built with CUDA and a visible GPU of that ordinal; otherwise the message says which is missing ("built without CUDA",
+    /// no GPU visible, or too few GPUs), rather than letting the first tensor copy fail with libtorch's own error.
+    /// </summary>
+    /// <param name="device">The device asked for.</param>
+    /// <exception cref="NotSupportedException">The device cannot be used on this build or machine.</exception>
+    public static void EnsureAvailable(Device device)
+    {
+        if (!device.IsCuda) return;
+        NativeLibraryResolver.EnsureLoaded(); // a missing engine is reported as such, not as missing CUDA
+        if (!IsCompiled)
+        {
+            throw new NotSupportedException($"device '{device}': this Trm.Sdk was built without CUDA (its native engine trm_native has no CUDA support); use the CPU (--device cpu), or rebuild trm_native against a CUDA libtorch (docs/gpu.md)");
+        }
+        var count = DeviceCount;
+        if (count == 0)
+        {
+            throw new NotSupportedException($"device '{device}': Trm.Sdk has CUDA support but no CUDA GPU is visible (check the NVIDIA driver and CUDA_VISIBLE_DEVICES)");
+        }
+        if (device.Index >= count)
+        {
+            throw new NotSupportedException($"device '{device}': only {count} CUDA GPU{(count == 1 ? " is" : "s are")} visible (cuda:0{(count > 1 ? $" to cuda:{count - 1}" : "")})");
+        }
+    }
+
     internal static void RequireCuda(string op)
     {
         NativeLibraryResolver.EnsureLoaded(); // a missing engine is reported as such, not as missing CUDA
@@ -58,6 +84,27 @@ public static unsafe class CudaDevice
 
     /// <summary>Peak bytes reserved since start or <see cref="ResetPeakMemoryStats"/>.</summary>
     public static long MaxMemoryReserved(int device = 0) => Stat(device, MemoryStat.PeakReserved, "cuda.max_memory_reserved");
+
+    /// <summary>
+    /// All four allocator statistics of <paramref name="device"/> at once. Never throws for a missing GPU or a shim built
+    /// without CUDA: the result then has <see cref="CudaMemoryStats.IsSupported"/> false and the reason.
+    /// </summary>
+    /// <param name="device">CUDA device index.</param>
+    public static CudaMemoryStats MemoryStats(int device = 0)
+    {
+        NativeLibraryResolver.EnsureLoaded();
+        if (!IsCompiled) return CudaMemoryStats.Unsupported("trm_native was built without CUDA (libtorch has no CUDA support)");
+        int count = DeviceCount;
+        if (device < 0 || device >= count) return CudaMemoryStats.Unsupported($"no CUDA device {device} ({count} visible)");
+        return new CudaMemoryStats
+        {
+            IsSupported = true,
+            AllocatedBytes = MemoryAllocated(device),
+            ReservedBytes = MemoryReserved(device),
+            PeakAllocatedBytes = MaxMemoryAllocated(device),
+            PeakReservedBytes = MaxMemoryReserved(device),
+        };
+    }
 
     /// <summary>Resets the peak statistics.</summary>
     public static void ResetPeakMemoryStats(int device = 0)

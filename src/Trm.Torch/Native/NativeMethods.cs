@@ -165,6 +165,13 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Lib)] internal static partial int trm_cuda_graph_capture_end(CudaGraphHandle g);
     [LibraryImport(Lib)] internal static partial int trm_cuda_graph_replay(CudaGraphHandle g);
 
+    // fused kernels (CUDA in kernels.cu; the unfused libtorch ops otherwise)
+    [LibraryImport(Lib)] internal static partial int trm_fused_kernels_compiled();
+    [LibraryImport(Lib)] internal static partial int trm_fused_kernels_enabled();
+    [LibraryImport(Lib)] internal static partial int trm_fused_kernels_set_enabled(int enabled);
+    [LibraryImport(Lib)] internal static partial IntPtr trm_add_rms_norm(TensorHandle x, TensorHandle residual, double eps);
+    [LibraryImport(Lib)] internal static partial IntPtr trm_swiglu(TensorHandle gateUp);
+
     /// <summary>Throws the pending native error as a <see cref="TorchException"/>.</summary>
     internal static TorchException TakeError(string op)
     {

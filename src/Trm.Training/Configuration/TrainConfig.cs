@@ -28,7 +28,7 @@ public sealed record TrainConfig
     /// <summary>Test dataset folders (<c>data_paths_test</c>); empty means the <c>test</c> split of <see cref="DataPaths"/>.</summary>
     [JsonPropertyName("data_paths_test")] public IReadOnlyList<string> DataPathsTest { get; init; } = [];
 
-    /// <summary>Extra evaluators (<c>evaluators</c>); only the empty list is supported (the ARC evaluator is not part of the SDK).</summary>
+    /// <summary>Extra evaluators run at every evaluation (<c>evaluators</c>): <c>arc</c> adds ARC pass@1/pass@2 with augmentation voting (<see cref="Evaluation.ArcVotingEvaluator"/>).</summary>
     [JsonPropertyName("evaluators")] public IReadOnlyList<string> Evaluators { get; init; } = [];
 
     /// <summary>Examples per optimizer step over all ranks (<c>global_batch_size</c>).</summary>
@@ -125,6 +125,13 @@ public sealed record TrainConfig
     /// <summary>Write a checkpoint every this many steps (<c>checkpoint_every_steps</c>, ours).</summary>
     [JsonPropertyName("checkpoint_every_steps")] public long? CheckpointEverySteps { get; init; }
 
+    /// <summary>
+    /// Keep only the newest this many complete <c>step_N</c> checkpoints of the run folder (<c>keep_last_checkpoints</c>,
+    /// ours), plus the best by evaluation (highest <c>exact_accuracy</c> in <c>metrics.jsonl</c>); older ones are deleted
+    /// after each new checkpoint, never the one the run resumed from. <see langword="null"/> keeps all.
+    /// </summary>
+    [JsonPropertyName("keep_last_checkpoints")] public int? KeepLastCheckpoints { get; init; }
+
     /// <summary>Cap on test examples per evaluation (<c>eval_max_examples</c>, ours); <see langword="null"/> uses the whole split.</summary>
     [JsonPropertyName("eval_max_examples")] public int? EvalMaxExamples { get; init; }
 
@@ -165,7 +172,8 @@ public sealed record TrainConfig
 
         Require(DataPaths.Count > 0, "data_paths", "at least one dataset folder is required, e.g. data_paths=\"[data/sudoku-small]\"");
         Require(DataPaths.All(p => !string.IsNullOrWhiteSpace(p)), "data_paths", "contains an empty path");
-        Require(Evaluators.Count == 0, "evaluators", "only evaluators=\"[]\" is supported (the ARC evaluator is not part of the SDK)");
+        Require(Evaluators.All(e => Evaluation.ExtraEvaluators.Known.Contains(e, StringComparer.OrdinalIgnoreCase)), "evaluators",
+            $"unknown evaluator in [{string.Join(", ", Evaluators)}]; known: {string.Join(", ", Evaluation.ExtraEvaluators.Known)}");
         Require(GlobalBatchSize > 0, "global_batch_size", $"must be positive, got {GlobalBatchSize}");
         Require(Epochs > 0, "epochs", $"must be positive, got {Epochs}");
         Require(EvalInterval is null || EvalInterval > 0, "eval_interval", $"must be positive, got {EvalInterval}");
@@ -188,6 +196,7 @@ public sealed record TrainConfig
         Require(MaxMinutes is null || MaxMinutes > 0, "max_minutes", $"must be positive, got {MaxMinutes}");
         Require(EvalEverySteps is null || EvalEverySteps > 0, "eval_every_steps", $"must be positive, got {EvalEverySteps}");
         Require(CheckpointEverySteps is null || CheckpointEverySteps > 0, "checkpoint_every_steps", $"must be positive, got {CheckpointEverySteps}");
+        Require(KeepLastCheckpoints is null || KeepLastCheckpoints > 0, "keep_last_checkpoints", $"must be positive, got {KeepLastCheckpoints}");
         Require(EvalMaxExamples is null || EvalMaxExamples > 0, "eval_max_examples", $"must be positive, got {EvalMaxExamples}");
         Require(RunName is null || (RunName.Length > 0 && RunName.IndexOfAny(Path.GetInvalidFileNameChars()) < 0), "run_name", $"must be a valid folder name, got '{RunName}'");
 

@@ -8,7 +8,9 @@ namespace Trm.Training.Evaluation;
 /// <param name="Examples">Examples evaluated (rows with at least one labelled token).</param>
 /// <param name="Values">All metrics by name: <c>accuracy</c>, <c>exact_accuracy</c>, <c>q_halt_accuracy</c>, <c>steps</c>,
 /// <c>lm_loss</c>, <c>q_halt_loss</c>, <c>halt_step</c> (mean first step whose halting logit is positive, as a solver would stop),
-/// <c>halt_exact_accuracy</c> (exact accuracy of the answer at that step).</param>
+/// <c>halt_exact_accuracy</c> (exact accuracy of the answer at that step), <c>early_stop_step</c> and
+/// <c>early_stop_exact_accuracy</c> (the same for a solver that stops at the first step whose halting probability exceeds
+/// 0.9, <c>trm solve --act-early-stop</c>'s default).</param>
 public sealed record EvaluationResult(long Step, long Examples, IReadOnlyDictionary<string, double> Values)
 {
     /// <summary>Fraction of labelled tokens predicted right.</summary>

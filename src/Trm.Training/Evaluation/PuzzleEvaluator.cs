@@ -8,10 +8,15 @@ namespace Trm.Training.Evaluation;
 /// <summary>Runs a model over a test split the reference's way: a fresh carry per batch, ACT steps until every row halts.</summary>
 internal static class PuzzleEvaluator
 {
+    /// <summary>Halting probability of the <c>early_stop_*</c> metrics: Trm.Inference's <c>PuzzleSolver.DefaultHaltThreshold</c>.</summary>
+    internal const double EarlyStopThreshold = 0.9;
+
     public static EvaluationResult Evaluate(ActLossHead head, PuzzleDataset test, Device device, long step, int? maxExamples, CancellationToken cancellationToken)
     {
         var sums = new Dictionary<string, double>();
-        double haltStepSum = 0, haltExactSum = 0;
+        double haltStepSum = 0, haltExactSum = 0, earlyStepSum = 0, earlyExactSum = 0;
+        // sigmoid(q) > EarlyStopThreshold  <=>  q > logit(EarlyStopThreshold)
+        var earlyLogit = (float)Math.Log(EarlyStopThreshold / (1 - EarlyStopThreshold));
         long seen = 0;
         var wasTraining = head.IsTraining;
         head.Eval();
@@ -29,6 +34,8 @@ internal static class PuzzleEvaluator
                 var rows = batch.BatchSize;
                 var haltStep = new int[rows];
                 var haltExact = new bool[rows];
+                var earlyStep = new int[rows];
+                var earlyExact = new bool[rows];
                 var labels = batch.Labels;
                 var seqLen = batch.SeqLen;
                 try
@@ -46,10 +53,18 @@ internal static class PuzzleEvaluator
                             int[]? predictions = null;
                             for (var r = 0; r < rows; r++)
                             {
-                                if (haltStep[r] != 0 || (qHalt[r] <= 0 && !result.AllHalted)) continue;
-                                haltStep[r] = act;
-                                predictions ??= result.Outputs.Logits.ArgMax(-1).To(DType.Int32).ToArray<int>();
-                                haltExact[r] = RowExact(predictions, labels, r, seqLen);
+                                if (haltStep[r] == 0 && (qHalt[r] > 0 || result.AllHalted))
+                                {
+                                    haltStep[r] = act;
+                                    predictions ??= result.Outputs.Logits.ArgMax(-1).To(DType.Int32).ToArray<int>();
+                                    haltExact[r] = RowExact(predictions, labels, r, seqLen);
+                                }
+                                if (earlyStep[r] == 0 && (qHalt[r] > earlyLogit || result.AllHalted))
+                                {
+                                    earlyStep[r] = act;
+                                    predictions ??= result.Outputs.Logits.ArgMax(-1).To(DType.Int32).ToArray<int>();
+                                    earlyExact[r] = RowExact(predictions, labels, r, seqLen);
+                                }
                             }
                             if (!result.AllHalted) continue;
                             foreach (var (name, value) in PuzzleTensors.ReadScalars(result.Metrics))
@@ -61,6 +76,8 @@ internal static class PuzzleEvaluator
                                 if (!HasLabels(labels, r, seqLen)) continue;
                                 haltStepSum += haltStep[r];
                                 haltExactSum += haltExact[r] ? 1 : 0;
+                                earlyStepSum += earlyStep[r];
+                                earlyExactSum += earlyExact[r] ? 1 : 0;
                             }
                             break;
                         }
@@ -82,6 +99,8 @@ internal static class PuzzleEvaluator
         var values = sums.Where(kv => kv.Key != "count").ToDictionary(kv => kv.Key, kv => kv.Value / divisor);
         values["halt_step"] = haltStepSum / divisor;
         values["halt_exact_accuracy"] = haltExactSum / divisor;
+        values["early_stop_step"] = earlyStepSum / divisor;
+        values["early_stop_exact_accuracy"] = earlyExactSum / divisor;
         values["count"] = count;
         return new EvaluationResult(step, (long)count, values);
     }

@@ -61,7 +61,7 @@ public sealed class GenerateCommandTests
         Assert.That(CliRunner.Run("generate", "--checkpoint", _checkpoint).ExitCode, Is.EqualTo(2));
         var bad = CliRunner.Run("generate", "--checkpoint", _checkpoint, "--prompt", "hi", "--top-p", "0");
         Assert.That(bad.ExitCode, Is.EqualTo(2));
-        Assert.That(bad.Error, Does.Contain("TopP"));
+        Assert.That(bad.Error, Does.Contain("--top-p"));
         var missing = CliRunner.Run("generate", "--checkpoint", Path.Combine(_run, "nope"), "--prompt", "hi");
         Assert.That(missing.ExitCode, Is.EqualTo(2));
         Assert.That(missing.Error, Does.Contain("not found"));

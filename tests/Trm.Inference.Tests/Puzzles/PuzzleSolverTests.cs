@@ -67,28 +67,64 @@ public sealed class PuzzleSolverTests
     }
 
     [Test]
-    public void HaltsAtTheFirstPositiveHaltingLogit()
+    public void RunsEveryStepByDefaultEvenWhenTheModelWouldHalt()
     {
+        // The halting head's weight starts at zero, so its logit is the bias: 8 means "halt" (p = 0.9997) at every step.
         using var model = NewModel(qHaltBias: 8);
         var solver = new PuzzleSolver(model);
+        Assert.That(solver.StopAtHalt, Is.False);
+        Assert.That(solver.HaltThreshold, Is.EqualTo(0.9));
         var puzzle = Puzzle(1);
-        var solution = solver.Solve(puzzle);
-        Assert.That(solution.Steps, Is.EqualTo(1));
-        Assert.That(solution.Halted, Is.True);
-        Assert.That(solution.HaltLogit, Is.GreaterThan(0));
-        Assert.That(solution.Tokens, Is.EqualTo(DirectAnswer(model, puzzle, 1)));
-
-        solver.StopAtHalt = false;
         var full = solver.Solve(puzzle);
         Assert.That(full.Steps, Is.EqualTo(5));
+        Assert.That(full.Halted, Is.True); // confident at its answering step
         Assert.That(full.Tokens, Is.EqualTo(DirectAnswer(model, puzzle, 5)));
+
+        solver.StopAtHalt = true;
+        var early = solver.Solve(puzzle);
+        Assert.That(early.Steps, Is.EqualTo(1));
+        Assert.That(early.Halted, Is.True);
+        Assert.That(early.HaltLogit, Is.EqualTo(8).Within(1e-5));
+        Assert.That(early.Tokens, Is.EqualTo(DirectAnswer(model, puzzle, 1)));
+    }
+
+    [Test]
+    public void EarlyStopNeedsTheHaltingProbabilityAboveTheThreshold()
+    {
+        // Logit 1: p = sigmoid(1) = 0.731, above the reference's 0.5 but below the default 0.9.
+        using var model = NewModel(qHaltBias: 1);
+        var solver = new PuzzleSolver(model) { StopAtHalt = true };
+        var puzzle = Puzzle(7);
+        var unsure = solver.Solve(puzzle);
+        Assert.That(unsure.Steps, Is.EqualTo(5));
+        Assert.That(unsure.Halted, Is.False);
+        Assert.That(unsure.Tokens, Is.EqualTo(DirectAnswer(model, puzzle, 5)));
+
+        solver.HaltThreshold = 0.73; // just under 0.731
+        Assert.That(solver.Solve(puzzle).Steps, Is.EqualTo(1));
+        solver.HaltThreshold = 0.5; // the reference's rule: logit > 0
+        Assert.That(solver.Solve(puzzle).Steps, Is.EqualTo(1));
+        solver.HaltThreshold = 0.732;
+        Assert.That(solver.Solve(puzzle).Steps, Is.EqualTo(5));
+    }
+
+    [TestCase(0.49)]
+    [TestCase(1.0)]
+    [TestCase(double.NaN)]
+    public void RejectsAHaltThresholdThatIsNotAProbabilityAboveOneHalf(double threshold)
+    {
+        using var model = NewModel(qHaltBias: 0);
+        var solver = new PuzzleSolver(model);
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => solver.HaltThreshold = threshold)!;
+        Assert.That(e.Message, Does.Contain("[0.5, 1)"));
+        Assert.That(solver.HaltThreshold, Is.EqualTo(0.9));
     }
 
     [Test]
     public void RunsToTheStepLimitWhenTheModelNeverHalts()
     {
         using var model = NewModel(qHaltBias: -8);
-        var solver = new PuzzleSolver(model);
+        var solver = new PuzzleSolver(model) { StopAtHalt = true };
         var puzzle = Puzzle(2);
         var solution = solver.Solve(puzzle);
         Assert.That(solution.Steps, Is.EqualTo(5));

@@ -45,6 +45,24 @@ public sealed class LanguageModelTests
         return (ICausalLanguageModel)model;
     }
 
+    [Test]
+    public void HiddenStatesThroughTheHeadAreTheLogits()
+    {
+        // LmHidden is LmForward without the head: the head (lm_head, no bias) applied to the states gives the logits,
+        // with padding on the left as well.
+        using var model = new TrmModel(Tiny(2, 2, 2), new Generator(7));
+        model.Eval();
+        using var scope = NewDisposeScope();
+        using var noGrad = NoGrad();
+        var ids = FromArray(new long[] { 0, 0, 3, 1, 4, 1 }, 1, 6);
+        var mask = FromArray(new[] { false, false, true, true, true, true }, 1, 6);
+        var head = model.NamedParameters().Single(p => p.Key.EndsWith("lm_head.weight", StringComparison.Ordinal)).Value;
+        var hidden = model.LmHidden(ids, mask);
+        Assert.That(hidden.Shape, Is.EqualTo(new long[] { 1, 6, 16 }));
+        var logits = model.LmForward(ids, mask);
+        Assert.That(hidden.MatMul(head.Transpose(0, 1)).Narrow(1, 2, 4).AllClose(logits.Narrow(1, 2, 4), 1e-5, 1e-5), Is.True);
+    }
+
     [TestCaseSource(nameof(Models))]
     public void CachedLogitsEqualFullRecomputationAtEveryPosition(string name, int h, int l, int steps, bool plain, PositionEncoding positions)
     {

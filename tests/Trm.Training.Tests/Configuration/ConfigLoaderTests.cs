@@ -86,7 +86,7 @@ public sealed class ConfigLoaderTests
     [TestCase("arch.pos_encodings=sinus", "arch.pos_encodings", "rope, learned or none")]
     [TestCase("lr_min_ratio=2", "lr_min_ratio", "[0, 1]")]
     [TestCase("optimizer=sgd", "optimizer", "adam_atan2 or adamw")]
-    [TestCase("evaluators=[arc@ARC]", "evaluators", "only evaluators")]
+    [TestCase("evaluators=[bleu]", "evaluators", "unknown evaluator")]
     public void ValidationNamesTheKey(string tokens, string key, string fragment)
     {
         var args = tokens.Split(' ').Append("data_paths=[d]");

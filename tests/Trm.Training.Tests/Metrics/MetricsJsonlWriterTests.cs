@@ -63,4 +63,50 @@ public sealed class MetricsJsonlWriterTests
             File.Delete(file);
         }
     }
+
+    [Test]
+    public void ATornLastLineIsSkippedByReadersAndCutByRemoveTornLastLine()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"trm-metrics-{Guid.NewGuid():N}.jsonl");
+        const string Whole = "{\"step\":1,\"split\":\"train\",\"lm_loss\":0.5}\n";
+        const string Torn = "{\"step\":2,\"split\":\"train\",\"lm_lo";
+        try
+        {
+            File.WriteAllText(file, Whole + Torn);
+            var records = MetricsJsonlWriter.Read(file, out var torn);
+            Assert.That(records.Select(r => r.Step), Is.EqualTo(new long[] { 1 }));
+            Assert.That(torn, Is.EqualTo(Torn));
+            Assert.That(File.ReadAllText(file), Is.EqualTo(Whole + Torn), "reading never changes the file");
+
+            Assert.That(MetricsJsonlWriter.RemoveTornLastLine(file), Is.EqualTo(Torn));
+            Assert.That(File.ReadAllText(file), Is.EqualTo(Whole));
+            Assert.That(MetricsJsonlWriter.RemoveTornLastLine(file), Is.Null, "a whole file is left alone");
+            Assert.That(File.ReadAllText(file), Is.EqualTo(Whole));
+
+            // A torn line followed by its newline is torn too; a whole last record missing only its newline gets one.
+            File.WriteAllText(file, Whole + Torn + "\n");
+            Assert.That(MetricsJsonlWriter.RemoveTornLastLine(file), Is.EqualTo(Torn));
+            Assert.That(File.ReadAllText(file), Is.EqualTo(Whole));
+            File.WriteAllText(file, Whole.TrimEnd('\n'));
+            Assert.That(MetricsJsonlWriter.RemoveTornLastLine(file), Is.Null);
+            Assert.That(File.ReadAllText(file), Is.EqualTo(Whole));
+
+            // The writer repairs the file before appending, so a new record never joins a torn one.
+            File.WriteAllText(file, Whole + Torn);
+            using (var writer = new MetricsJsonlWriter(file))
+            {
+                writer.Write(new MetricsRecord(2, "train", new Dictionary<string, double> { ["lm_loss"] = 0.25 }));
+            }
+            Assert.That(MetricsJsonlWriter.Read(file).Select(r => r.Step), Is.EqualTo(new long[] { 1, 2 }));
+
+            // Only the last line may be torn: a broken line before it is an error naming its line.
+            File.WriteAllText(file, Whole + Torn + "\n" + Whole);
+            Assert.That(() => MetricsJsonlWriter.Read(file), Throws.TypeOf<InvalidDataException>().With.Message.StartsWith($"{file}:2:"));
+            Assert.That(() => MetricsJsonlWriter.TruncateAfter(file, 5), Throws.TypeOf<InvalidDataException>().With.Message.StartsWith($"{file}:2:"));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }

@@ -50,6 +50,46 @@ public static class SudokuSolver
         return new Search(1).Load(grid);
     }
 
+    /// <summary>
+    /// Every pair of givens that repeats a digit in a row, column or box, rows first, then columns, then boxes; empty when
+    /// <see cref="IsConsistent"/>. Says which cells break the rules, for a message to the user.
+    /// </summary>
+    /// <param name="grid">81 cells, 0 = blank.</param>
+    /// <exception cref="ArgumentException">The grid is not 81 cells of 0–9.</exception>
+    public static IReadOnlyList<SudokuConflict> FindConflicts(ReadOnlySpan<byte> grid)
+    {
+        CheckShape(grid);
+        var conflicts = new List<SudokuConflict>();
+        var cells = new int[9];
+        for (var kind = 0; kind < 3; kind++)
+        {
+            for (var unit = 0; unit < 9; unit++)
+            {
+                for (var k = 0; k < 9; k++)
+                {
+                    cells[k] = kind switch
+                    {
+                        0 => unit * 9 + k,
+                        1 => k * 9 + unit,
+                        _ => (unit / 3 * 3 + k / 3) * 9 + unit % 3 * 3 + k % 3,
+                    };
+                }
+                for (var a = 0; a < 9; a++)
+                {
+                    for (var b = a + 1; b < 9; b++)
+                    {
+                        if (grid[cells[a]] != 0 && grid[cells[a]] == grid[cells[b]])
+                        {
+                            var name = (kind switch { 0 => "row ", 1 => "column ", _ => "box " }) + (unit + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                            conflicts.Add(new SudokuConflict(grid[cells[a]], name, Math.Min(cells[a], cells[b]), Math.Max(cells[a], cells[b])));
+                        }
+                    }
+                }
+            }
+        }
+        return conflicts;
+    }
+
     /// <summary>Whether <paramref name="grid"/> is a complete, valid solution (every row, column and box holds 1–9 once).</summary>
     public static bool IsValidSolution(ReadOnlySpan<byte> grid)
     {

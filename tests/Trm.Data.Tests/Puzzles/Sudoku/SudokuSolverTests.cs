@@ -35,6 +35,26 @@ public class SudokuSolverTests
     }
 
     [Test]
+    public void FindConflicts_NamesEveryRepeatedGivenByUnitAndCell()
+    {
+        Assert.That(SudokuSolver.FindConflicts(SudokuPuzzle.ParseGrid(Puzzle)), Is.Empty);
+        var bad = SudokuPuzzle.ParseGrid(Puzzle);
+        bad[2] = 5; // r1c3: a second 5 in row 1 (r1c1), and in box 1 (r1c1); column 3 has no other 5
+        bad[72] = 6; // r9c1: a second 6 in column 1 (r2c1) and in box 7 (r7c2)
+        var conflicts = SudokuSolver.FindConflicts(bad);
+        Assert.That(conflicts.Select(c => c.ToString()), Is.EqualTo(new[]
+        {
+            "5 twice in row 1 (r1c1 and r1c3)",
+            "6 twice in column 1 (r2c1 and r9c1)",
+            "5 twice in box 1 (r1c1 and r1c3)",
+            "6 twice in box 7 (r7c2 and r9c1)",
+        }));
+        Assert.That(conflicts[1], Is.EqualTo(new SudokuConflict(6, "column 1", 9, 72)));
+        Assert.That(SudokuConflict.CellName(80), Is.EqualTo("r9c9"));
+        Assert.That(() => SudokuSolver.FindConflicts(new byte[80]), Throws.ArgumentException);
+    }
+
+    [Test]
     public void Verifier_RejectsWrongOrIncompleteAnswers()
     {
         var puzzle = SudokuPuzzle.ParseGrid(Puzzle);
