@@ -43,4 +43,20 @@ public class RewardFunctionTests
         var bad = new DelegateReward("bad", _ => double.NaN);
         Assert.That(Assert.Throws<InvalidOperationException>(() => bad.Score(Reply("x")))!.Message, Is.EqualTo("reward 'bad' returned NaN (must be finite)"));
     }
+
+    [Test]
+    public void RewardModelScoreIsScaledAndMustBeFinite()
+    {
+        var reward = new RewardModelReward(new LengthScorer(), scale: 0.5);
+        Assert.That(reward.Score(Reply("four")), Is.EqualTo(2.0));
+        Assert.Throws<InvalidOperationException>(() => new RewardModelReward(new LengthScorer(nan: true)).Score(Reply("x")));
+    }
+
+    /// <summary>Scores a reply by its length (or NaN).</summary>
+    private sealed class LengthScorer(bool nan = false) : Trm.Rl.RewardModel.IRewardScorer
+    {
+        public IReadOnlyList<float> Score(IReadOnlyList<Trm.Tokenization.Chat.ChatMessage> context, IReadOnlyList<string> replies) => replies.Select(r => Score("", r)).ToArray();
+
+        public float Score(string prompt, string reply) => nan ? float.NaN : reply.Length;
+    }
 }
