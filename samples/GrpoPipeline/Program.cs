@@ -37,7 +37,13 @@ Console.WriteLine($"SFT: {sftSteps} steps, loss {loss:F3}, {clock.Elapsed.TotalS
 clock.Restart();
 var options = GrpoOptions.SingleTaskBaseline with
 {
-    Steps = grpoSteps, GroupSize = 8, PromptsPerStep = 16, MaxNewTokens = 12, LearningRate = grpoLr, EvalEvery = 10, Seed = 1,
+    Steps = grpoSteps,
+    GroupSize = 8,
+    PromptsPerStep = 16,
+    MaxNewTokens = 12,
+    LearningRate = grpoLr,
+    EvalEvery = 10,
+    Seed = 1,
 };
 Directory.CreateDirectory(output);
 using var grpo = GrpoTrainer.CreateBuilder().WithModel(model, tokenizer).WithTask(new SyntheticRlTask(task, seed: 1, count: train.Length))
