@@ -3,6 +3,7 @@
 // and draws the run (grpo.png) from its metrics.jsonl.
 //   dotnet run -c Release --project samples/GrpoPipeline [-- sftSteps grpoSteps outputFolder grpoLearningRate]
 using System.Diagnostics;
+using Trm.Data.Sft;
 using Trm.Data.Sft.Tasks;
 using Trm.Rl.Grpo;
 using Trm.Rl.Policies;
@@ -25,10 +26,16 @@ var heldOut = SyntheticRlTask.FromProblems(task, task.HeldOut(seed: 2, count: 20
 var tokenizer = CharTokenizer.Build(train.Select(p => p.Prompt + SyntheticTask.Reply(p)));
 var template = ChatTemplate.Create(tokenizer);
 
-// 2. SFT warm start on direct answers.
+// 2. SFT warm start on direct answers with the product's trainer (a chat dataset of the conversations, assistant-only loss).
 var clock = Stopwatch.StartNew();
+Directory.CreateDirectory(output);
+var vocab = Path.Combine(output, "vocab.json");
+tokenizer.Save(vocab);
 using var model = TinyChatSft.CreateModel(template, seqLen: 48, seed: 1);
-var loss = TinyChatSft.Train(model, template, task.Conversations(seed: 1, count: train.Length, thinkFraction: 0).ToArray(), sftSteps, batchSize: 32, lr: 1e-3, seed: 1, log: (step, l) => Console.WriteLine($"  sft step {step}: loss {l:F3}"));
+var sftData = new SftMixtureBuilder().Add(SftSource.FromConversations("reversal", task.Conversations(seed: 1, count: train.Length, thinkFraction: 0)));
+var sftSet = TinyChatSft.BuildData(model, sftData, "char:" + vocab, Path.Combine(output, "sft-data"));
+var sft = TinyChatSft.Train(model, sftSet, Path.Combine(output, "sft"), sftSteps, batchSize: 32, lr: 1e-3, seed: 1, log: (step, l) => Console.WriteLine($"  sft step {step}: loss {l:F3}"));
+var loss = sft.LastTrainMetrics?["lm_loss"] ?? double.NaN;
 double before = PassAtOne.Measure(model, tokenizer, heldOut, maxNewTokens: 12);
 double beforeSampled = PassAtOne.Measure(model, tokenizer, heldOut, maxNewTokens: 12, temperature: 1.0, seed: 5);
 Console.WriteLine($"SFT: {sftSteps} steps, loss {loss:F3}, {clock.Elapsed.TotalSeconds:F0} s; held-out pass@1 greedy {before:P1}, sampled at T = 1 {beforeSampled:P1}");
@@ -45,7 +52,6 @@ var options = GrpoOptions.SingleTaskBaseline with
     EvalEvery = 10,
     Seed = 1,
 };
-Directory.CreateDirectory(output);
 using var grpo = GrpoTrainer.CreateBuilder().WithModel(model, tokenizer).WithTask(new SyntheticRlTask(task, seed: 1, count: train.Length))
     .WithEvalTask(heldOut).WithOptions(options).WithOutputDirectory(output).Build();
 var result = grpo.Train(new Progress(s => { if (s.Step % 5 == 0) Console.WriteLine($"  step {s.Step}: reward {s.RewardMean:F3}, pass@1 (sampled) {s.Pass1:P0}, entropy {s.Entropy:F3}"); }));

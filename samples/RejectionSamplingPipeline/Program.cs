@@ -26,16 +26,18 @@ var chatData = new AdditionTask(minDigits: 1, maxDigits: 2).Conversations(seed: 
 var tokenizer = CharTokenizer.Build(train.Select(p => p.Prompt + SyntheticTask.Reply(p)).Concat(chatData.SelectMany(c => c.Turns.Select(t => t.Text))));
 var template = ChatTemplate.Create(tokenizer);
 var clock = Stopwatch.StartNew();
+Directory.CreateDirectory(output);
+var vocab = Path.Combine(output, "vocab.json");
+tokenizer.Save(vocab);
 using var model = TinyChatSft.CreateModel(template, seqLen: 48, seed: 1);
-var sftData = task.Conversations(seed: 1, count: train.Length, thinkFraction: 0).ToArray();
-TinyChatSft.Train(model, template, sftData, sftSteps, batchSize: 32, lr: 1e-3, seed: 1);
+var sftData = new SftMixtureBuilder().Add(SftSource.FromConversations("reversal", task.Conversations(seed: 1, count: train.Length, thinkFraction: 0)));
+TinyChatSft.Train(model, TinyChatSft.BuildData(model, sftData, "char:" + vocab, Path.Combine(output, "sft-data")), Path.Combine(output, "sft"), sftSteps, batchSize: 32, lr: 1e-3, seed: 1);
 double before = PassAtOne.Measure(model, tokenizer, heldOut, maxNewTokens: 12);
 double beforeSampled = PassAtOne.Measure(model, tokenizer, heldOut, maxNewTokens: 12, temperature: 1.0, seed: 5);
 Console.WriteLine($"SFT: {sftSteps} steps, {clock.Elapsed.TotalSeconds:F0} s; held-out pass@1 greedy {before:P1}, sampled at T = 1 {beforeSampled:P1}");
 
 // 2. Rejection sampling on training problems: 8 samples each at temperature 1, the verifier keeps correct ones (≤ 2 distinct).
 clock.Restart();
-Directory.CreateDirectory(output);
 var rsPath = Path.Combine(output, "rs.jsonl");
 foreach (var stale in new[] { rsPath, ProgressLogPath(rsPath) }) File.Delete(stale);
 var rsOptions = new RejectionSamplingOptions { SamplesPerPrompt = 8, Temperature = 1.0, TopK = 0, MaxNewTokens = 12, MaxPerPrompt = 2, Seed = 7, Checkpoint = "sample-sft" };
@@ -49,9 +51,10 @@ using (var sampler = new RejectionSampler(model, tokenizer, rsOptions))
 clock.Restart();
 var chatPath = Path.Combine(output, "chat.jsonl");
 SftMixtureBuilder.WriteConversations(chatPath, chatData);
-var mixture = SftRecipes.Create(SftRecipe.R1RsSft, new SftRecipeInputs { RejectionSampled = [SftSource.FromFile(rsPath)], Chat = [SftSource.FromFile(chatPath)] }).Mix();
-Console.WriteLine($"r1_rs_sft mixture: {mixture.Manifest.Examples} examples ({mixture.Manifest.ChatExamples} chat)");
-TinyChatSft.Train(model, template, mixture.Conversations, rsSftSteps, batchSize: 32, lr: 5e-4, seed: 2);
+var mixture = SftRecipes.Create(SftRecipe.R1RsSft, new SftRecipeInputs { RejectionSampled = [SftSource.FromFile(rsPath)], Chat = [SftSource.FromFile(chatPath)] });
+var rsSet = TinyChatSft.BuildData(model, mixture, "char:" + vocab, Path.Combine(output, "rs-sft-data"));
+Console.WriteLine($"r1_rs_sft mixture: {rsSet.Manifest.Examples} examples ({rsSet.Manifest.ChatExamples} chat)");
+TinyChatSft.Train(model, rsSet, Path.Combine(output, "rs-sft"), rsSftSteps, batchSize: 32, lr: 5e-4, seed: 2);
 double after = PassAtOne.Measure(model, tokenizer, heldOut, maxNewTokens: 12);
 double afterSampled = PassAtOne.Measure(model, tokenizer, heldOut, maxNewTokens: 12, temperature: 1.0, seed: 5);
 Console.WriteLine($"RS-SFT: {rsSftSteps} steps, {clock.Elapsed.TotalSeconds:F0} s");

@@ -1,16 +1,16 @@
-using Trm.Data.Chat;
+using Trm.Data.Sft;
 using Trm.Model;
-using Trm.Tokenization;
 using Trm.Tokenization.Chat;
 using Trm.Torch;
-using Trm.Torch.Optim;
-using static Trm.Torch.Engine;
+using Trm.Training;
+using Trm.Training.Configuration;
 
 namespace Trm.Samples;
 
 /// <summary>
-/// The samples' SFT warm start: a tiny causal chat TRM and a plain supervised loop over rendered conversations
-/// (AdamW, cross-entropy on the assistant tokens only), so that each sample runs offline on a CPU in a minute or two.
+/// The samples' SFT stages: a tiny causal chat TRM, and fine-tuning it with the product's trainer on a chat dataset built
+/// from an SFT mixture (assistant-only loss, AdamW at a constant rate), so that each sample runs offline on a CPU in a
+/// minute or two.
 /// </summary>
 internal static class TinyChatSft
 {
@@ -30,42 +30,45 @@ internal static class TinyChatSft
         ForwardDType = DType.Float32,
     }, new Generator(seed));
 
-    /// <summary>Trains <paramref name="model"/> on <paramref name="conversations"/> for <paramref name="steps"/> steps of <paramref name="batchSize"/>; returns the last loss.</summary>
-    public static double Train(TrmModel model, ChatTemplate template, IReadOnlyList<Conversation> conversations, int steps, int batchSize, double lr, int seed, Action<int, double>? log = null)
+    /// <summary>
+    /// Builds <paramref name="mixture"/> into a chat dataset in <paramref name="folder"/>, tokenized with
+    /// <paramref name="tokenizerSpec"/> (the model's tokenizer) in rows of <paramref name="model"/>'s positions + 1 tokens.
+    /// </summary>
+    public static SftBuildResult BuildData(TrmModel model, SftMixtureBuilder mixture, string tokenizerSpec, string folder) =>
+        mixture.WithTokenizer(tokenizerSpec).WithMaxLength(model.Config.SeqLen + 1).WithTrainSplit(0.99).Force().Build(folder);
+
+    /// <summary>
+    /// Trains <paramref name="model"/> on the chat dataset <paramref name="data"/> with the product's <see cref="Trainer"/>
+    /// (assistant-only loss) for <paramref name="steps"/> steps of <paramref name="batchSize"/> conversations at the
+    /// constant rate <paramref name="lr"/>; the run's checkpoint goes to <paramref name="folder"/>.
+    /// </summary>
+    /// <returns>The training result; <paramref name="log"/> receives (step, loss) every 100 steps.</returns>
+    public static TrainingResult Train(TrmModel model, SftBuildResult data, string folder, int steps, int batchSize, double lr, int seed, Action<long, double>? log = null)
     {
-        var rendered = conversations.Select(c => template.Render(c.Turns.Select(t => t.ToMessage()).ToArray(), model.MaxPositions)).Where(r => !r.IsEmpty).ToArray();
-        var random = new Random(seed);
-        using var optimizer = new AdamW(model.Parameters(), lr: lr, beta1: 0.9, beta2: 0.95, weightDecay: 0.0);
-        model.Train();
-        double loss = double.NaN;
-        for (int step = 0; step < steps; step++)
+        var config = TrainConfig.Chat with
         {
-            using var scope = NewDisposeScope();
-            var batch = Enumerable.Range(0, batchSize).Select(_ => rendered[random.Next(rendered.Length)]).ToArray();
-            int length = batch.Max(r => r.Length);
-            var ids = new long[batchSize * length];
-            var mask = new long[batchSize * length];
-            var labels = new long[batchSize * (length - 1)];
-            for (int b = 0; b < batchSize; b++)
-            {
-                for (int t = 0; t < length; t++)
-                {
-                    ids[b * length + t] = t < batch[b].Length ? batch[b].Ids[t] : template.PadId;
-                    mask[b * length + t] = t < batch[b].Length ? 1 : 0;
-                }
-                for (int t = 0; t < length - 1; t++)
-                    labels[b * (length - 1) + t] = t + 1 < batch[b].Length && batch[b].LossMask[t + 1] == 1 ? batch[b].Ids[t + 1] : -100;
-            }
-            var logits = model.LmForward(Tensors.FromArray(ids, batchSize, length), Tensors.FromArray(mask, batchSize, length));
-            var l = F.CrossEntropy(logits.Narrow(1, 0, length - 1).Reshape(-1, logits.Shape[2]), Tensors.FromArray(labels, batchSize * (length - 1)));
-            optimizer.ZeroGrad();
-            l.Backward();
-            GradClip.ClipGradNorm_(model.Parameters(), 1.0);
-            optimizer.Step();
-            loss = l.Item<float>();
-            if ((step + 1) % 100 == 0) log?.Invoke(step + 1, loss);
-        }
+            DataPaths = [data.Directory],
+            Device = "cpu",
+            RunName = Path.GetFileName(folder),
+            CheckpointPath = folder,
+            GlobalBatchSize = batchSize,
+            GradientAccumulationSteps = 1,
+            Epochs = 1000,
+            EvalInterval = null,
+            MaxSteps = steps,
+            Lr = lr,
+            LrWarmupSteps = 0,
+            LrMinRatio = 1.0,
+            WeightDecay = 0.0,
+            GradClipNorm = 1.0,
+            Ema = false,
+            EvalSamples = 0,
+            Seed = seed,
+        };
+        using var trainer = Trainer.CreateBuilder().WithConfig(config).WithModel(model)
+            .OnStep(r => { if (r.Step % 100 == 0) log?.Invoke(r.Step, r["lm_loss"]); }).Build();
+        var result = trainer.Run();
         model.Eval();
-        return loss;
+        return result;
     }
 }
