@@ -565,9 +565,10 @@ public sealed class Trainer : IDisposable
         if (_ddp is null) return WriteCheckpoint(directory, carryTensors);
         // The checkpoint holds the global carry (rank order = row order of the global batch), so it resumes on any world size.
         var gathered = carryTensors?.ToDictionary(kv => kv.Key, kv => _ddp.GatherRows(kv.Value));
+        var rankRng = GatherExplorationStates();
         try
         {
-            if (Rank == 0) WriteCheckpoint(directory, gathered);
+            if (Rank == 0) WriteCheckpoint(directory, gathered, rankRng);
             _ddp.Group.Barrier();
             return directory;
         }
@@ -577,7 +578,20 @@ public sealed class Trainer : IDisposable
         }
     }
 
-    private string WriteCheckpoint(string directory, Dictionary<string, Tensor>? carryTensors)
+    /// <summary>Every rank's exploration-generator state (rank order), for rank 0 to write; null without a generator.</summary>
+    private IReadOnlyList<byte[]>? GatherExplorationStates()
+    {
+        if (_ddp is null || _head.Model.ExplorationGenerator is not { } generator) return null;
+        using var state = generator.GetState();
+        using var all = _ddp.GatherRows(state);
+        var bytes = all.ToArray<byte>();
+        var size = bytes.Length / WorldSize;
+        return [.. Enumerable.Range(0, WorldSize).Select(r => bytes[(r * size)..((r + 1) * size)])];
+    }
+
+    private static string RankRngKey(int rank) => rank == 0 ? "exploration" : $"exploration_rank{rank}";
+
+    private string WriteCheckpoint(string directory, Dictionary<string, Tensor>? carryTensors, IReadOnlyList<byte[]>? rankRng = null)
     {
         if (Directory.Exists(directory) && Step == _resumedStep)
         {
@@ -627,7 +641,11 @@ public sealed class Trainer : IDisposable
                 SafeTensors.Save(Path.Combine(temp, TrainingCheckpoint.CarryFile), carryTensors);
             }
             var rng = new Dictionary<string, string>();
-            if (_head.Model.ExplorationGenerator is { } generator)
+            if (rankRng is not null)
+            {
+                for (var r = 0; r < rankRng.Count; r++) rng[RankRngKey(r)] = Convert.ToBase64String(rankRng[r]);
+            }
+            else if (_head.Model.ExplorationGenerator is { } generator)
             {
                 using var state = generator.GetState();
                 rng["exploration"] = Convert.ToBase64String(state.ToArray<byte>());
@@ -713,7 +731,12 @@ public sealed class Trainer : IDisposable
         {
             _carry = TrainingCheckpoint.LoadCarry(_head, carryPath, Device, Rank, WorldSize);
         }
-        if (state.Rng.TryGetValue("exploration", out var exploration) && _head.Model.ExplorationGenerator is { } generator)
+        if (_head.Model.ExplorationGenerator is not null && !state.Rng.ContainsKey(RankRngKey(Rank)) && state.Rng.ContainsKey("exploration"))
+        {
+            // Saved by fewer ranks: this rank keeps its freshly seeded stream (the run is not a bit-exact continuation).
+            _logger.LogWarning("Checkpoint {Directory} holds no exploration state for rank {Rank}; the rank starts a fresh stream", directory, Rank);
+        }
+        if (state.Rng.TryGetValue(RankRngKey(Rank), out var exploration) && _head.Model.ExplorationGenerator is { } generator)
         {
             var bytes = Convert.FromBase64String(exploration);
             using var tensor = Tensors.FromArray(bytes, bytes.Length);

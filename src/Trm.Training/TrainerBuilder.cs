@@ -369,7 +369,8 @@ public sealed class TrainerBuilder
             }
             var model = _model ?? new TrmModel(modelConfig, new Generator(config.Seed));
             model.To(device);
-            model.ExplorationGenerator = new Generator(config.Seed + 1);
+            // Each rank explores with its own stream, as the reference seeds each rank differently (rank 0 = one process).
+            model.ExplorationGenerator = new Generator(config.Seed + 1 + rank);
             head = new ActLossHead(model, config.LossType);
 
             var settings = Settings(config, device, runName, checkpointRoot, metricsPath, rank, head, runLock) with

@@ -36,6 +36,25 @@ public sealed class DistributedTrainingTests
     }
 
     [Test]
+    public async Task EachRankExploresWithItsOwnStreamAndResumesIt()
+    {
+        string[] explore = ["arch.halt_exploration_prob=0.5", "arch.halt_max_steps=3"];
+        var whole = await Child(NoEnv, [.. Overrides("explore", 4, explore), "--nproc-per-node", "2"]);
+        Assert.That(whole.Code, Is.EqualTo(0), whole.Output);
+        var state = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(_root, "ckpt", "explore", "step_4", "trainer.json")))!;
+        var rng = state["Rng"] ?? state["rng"];
+        Assert.That(rng?["exploration_rank1"], Is.Not.Null, "rank 1's exploration state is saved");
+        Assert.That(rng!["exploration_rank1"]!.GetValue<string>(), Is.Not.EqualTo(rng["exploration"]!.GetValue<string>()), "the ranks draw different streams");
+
+        var first = await Child(NoEnv, [.. Overrides("explore-resumed", 2, explore), "--nproc-per-node", "2"]);
+        Assert.That(first.Code, Is.EqualTo(0), first.Output);
+        var second = await Child(NoEnv, [.. Overrides("explore-resumed", 4, explore), "--nproc-per-node", "2", "--resume"]);
+        Assert.That(second.Code, Is.EqualTo(0), second.Output);
+        using var scope = Engine.NewDisposeScope();
+        Assert.That(MaxDifference(Weights("explore-resumed", 4), Weights("explore", 4)), Is.EqualTo(0), "resume continues every rank's stream");
+    }
+
+    [Test]
     public async Task TwoRanksTrainTheCausalChatModelLikeOneProcess()
     {
         // A chat dataset with an assistant-only loss mask: the ranks' slices hold different numbers of trained tokens, so
