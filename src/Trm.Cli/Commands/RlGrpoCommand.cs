@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Trm.Cli.Distributed;
 using Trm.Model.Checkpoints;
 using Trm.Rl.Grpo;
 using Trm.Rl.Rewards;
@@ -106,7 +107,11 @@ internal static class RlGrpoCommand
                 var evalSpecs = parseResult.GetValue(eval) is { Length: > 0 } given ? given : taskSpecs.Where(s => RlTasks.Synthetic(s) is not null).ToArray();
                 foreach (var spec in evalSpecs) builder.WithEvalTask(RlTasks.ParseHeldOut(spec, taskSeed, count, parseResult.GetValue(evalProblems), rewardOverride));
 
+                // A worker started torchrun-style (RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT, or Slurm's variables) joins its group.
+                using var processGroup = DistributedEnvironment.Read()?.Join(TimeSpan.FromMinutes(5));
+                if (processGroup is not null) builder.WithProcessGroup(processGroup);
                 using var grpo = builder.Build();
+                if (grpo.Rank != 0) console = TextWriter.Null; // rank 0 reports for all
                 var progress = new TrainingConsole.SyncProgress<GrpoStepMetrics>(s => console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"step {s.Step}: reward {s.RewardMean:F3} ± {s.RewardStd:F3}  pass@1 {s.Pass1:F3}  kl {s.Kl:F4}  clip {s.ClipFraction:F3}  entropy {s.Entropy:F3}  length {s.ResponseLength:F1}")));
                 var result = grpo.Train(progress, cancellationToken);

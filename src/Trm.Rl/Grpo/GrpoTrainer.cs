@@ -7,6 +7,7 @@ using Trm.Rl.Tasks;
 using Trm.Tokenization;
 using Trm.Tokenization.Chat;
 using Trm.Torch;
+using Trm.Torch.Distributed;
 using Trm.Torch.Optim;
 using Trm.Training.Metrics;
 using static Trm.Torch.Engine;
@@ -35,9 +36,10 @@ public sealed class GrpoTrainer : IDisposable
     private readonly Tokenizer _baseTokenizer;
     private readonly List<GrpoStepMetrics> _history = [];
     private readonly List<GrpoEvaluation> _evaluations = [];
+    private readonly ProcessGroup? _group;
 
     internal GrpoTrainer(TrmModel policy, bool ownsPolicy, TrmModel? reference, Tokenizer baseTokenizer, MixedTaskSampler sampler,
-        IReadOnlyList<IRlTask> evalTasks, int? evalMaxProblems, GrpoOptions options, string? outputDirectory, ILogger logger)
+        IReadOnlyList<IRlTask> evalTasks, int? evalMaxProblems, GrpoOptions options, string? outputDirectory, ILogger logger, ProcessGroup? group = null)
     {
         options.Validate();
         Policy = policy;
@@ -53,7 +55,20 @@ public sealed class GrpoTrainer : IDisposable
         _logger = logger;
         _optimizer = new AdamW(policy.Parameters().Where(p => p.RequiresGrad), lr: options.LearningRate, beta1: 0.9, beta2: 0.95, weightDecay: 0.0);
         _generator = TextGenerator.CreateBuilder().WithModel(policy).WithTokenizer(Template.Tokenizer).Build();
+        _group = group;
+        if (group is not null)
+        {
+            // Every rank starts from rank 0's weights (policy and reference).
+            using var noGrad = NoGrad();
+            foreach (var t in policy.StateDict().Values.Concat(reference?.StateDict().Values.AsEnumerable() ?? [])) group.Broadcast_(t);
+        }
     }
+
+    /// <summary>This process's rank (0 without a process group); only rank 0 evaluates, logs and writes files.</summary>
+    public int Rank => _group?.Rank ?? 0;
+
+    /// <summary>Number of data-parallel ranks (1 without a process group).</summary>
+    public int WorldSize => _group?.WorldSize ?? 1;
 
     /// <summary>A builder: the policy (checkpoint or live model), tasks, options, output folder.</summary>
     public static GrpoTrainerBuilder CreateBuilder() => new();
@@ -76,19 +91,20 @@ public sealed class GrpoTrainer : IDisposable
     /// <summary>Runs <see cref="GrpoOptions.Steps"/> steps: evaluation at the start, every <see cref="GrpoOptions.EvalEvery"/> steps and at the end; checkpoints every <see cref="GrpoOptions.CheckpointEvery"/> steps and at the end; metrics to <c>metrics.jsonl</c> in the output folder.</summary>
     public GrpoResult Train(IProgress<GrpoStepMetrics>? progress = null, CancellationToken cancellationToken = default)
     {
-        using var metrics = _outputDirectory is null ? null : new MetricsJsonlWriter(Path.Combine(_outputDirectory, "metrics.jsonl"));
+        bool main = Rank == 0;
+        using var metrics = _outputDirectory is null || !main ? null : new MetricsJsonlWriter(Path.Combine(_outputDirectory, "metrics.jsonl"));
         string? checkpoint = null;
-        if (_evalTasks.Count > 0) Log(metrics, Evaluate(cancellationToken));
+        if (_evalTasks.Count > 0 && main) Log(metrics, Evaluate(cancellationToken));
         while (Step < Options.Steps)
         {
             var step = TrainStep(cancellationToken);
             metrics?.Write(new MetricsRecord(step.Step, "train", step.ToValues()));
             progress?.Report(step);
-            _logger.LogInformation("grpo step {Step}: reward {Reward:F3} ± {Std:F3}, pass@1 {Pass:F3}, kl {Kl:F4}, clip {Clip:F3}, entropy {Entropy:F3}, length {Length:F1}",
+            if (main) _logger.LogInformation("grpo step {Step}: reward {Reward:F3} ± {Std:F3}, pass@1 {Pass:F3}, kl {Kl:F4}, clip {Clip:F3}, entropy {Entropy:F3}, length {Length:F1}",
                 step.Step, step.RewardMean, step.RewardStd, step.Pass1, step.Kl, step.ClipFraction, step.Entropy, step.ResponseLength);
             bool last = Step == Options.Steps;
-            if (_evalTasks.Count > 0 && (last || (Options.EvalEvery > 0 && Step % Options.EvalEvery == 0))) Log(metrics, Evaluate(cancellationToken));
-            if (_outputDirectory is not null && (last || (Options.CheckpointEvery > 0 && Step % Options.CheckpointEvery == 0))) checkpoint = SaveCheckpoint();
+            if (main && _evalTasks.Count > 0 && (last || (Options.EvalEvery > 0 && Step % Options.EvalEvery == 0))) Log(metrics, Evaluate(cancellationToken));
+            if (main && _outputDirectory is not null && (last || (Options.CheckpointEvery > 0 && Step % Options.CheckpointEvery == 0))) checkpoint = SaveCheckpoint();
         }
         return new GrpoResult(Step, _history.ToArray(), _evaluations.ToArray(), checkpoint);
     }
@@ -131,24 +147,28 @@ public sealed class GrpoTrainer : IDisposable
         var rows = prompts.SelectMany(p => Enumerable.Repeat(p, o.GroupSize)).ToArray();
 
         Policy.Eval();
-        var generation = new GenerationOptions { Temperature = o.Temperature, TopK = o.TopK, MaxNewTokens = o.MaxNewTokens, Seed = random.NextInt64() };
-        var results = Rollouts.Generate(_generator, Template, rows, generation, o.RolloutBatchSize, cancellationToken);
+        // Data parallel: this rank samples the replies of its share of the prompt groups (its own sampling stream).
+        int firstRow = o.PromptsPerStep * Rank / WorldSize * o.GroupSize, endRow = o.PromptsPerStep * (Rank + 1) / WorldSize * o.GroupSize;
+        var generation = new GenerationOptions { Temperature = o.Temperature, TopK = o.TopK, MaxNewTokens = o.MaxNewTokens, Seed = random.NextInt64() + Rank };
+        var results = Rollouts.Generate(_generator, Template, rows[firstRow..endRow], generation, o.RolloutBatchSize, cancellationToken);
 
-        var rewards = new double[rows.Length];
-        int correct = 0;
-        for (int i = 0; i < rows.Length; i++)
+        var rollouts = new Rollout[results.Count];
+        for (int i = 0; i < results.Count; i++)
         {
-            var problem = problems[i / o.GroupSize];
+            var problem = problems[(firstRow + i) / o.GroupSize];
             var task = _sampler.Task(problem.Task);
             var text = results[i].Text;
-            rewards[i] = task.Reward.Score(new RewardInput(problem.Task, problem.Prompt, text, problem.Reference)) - GrpoLoss.LengthPenalty(results[i].TokenIds.Count, o);
-            if (task.IsCorrect(problem, text)) correct++;
+            double reward = task.Reward.Score(new RewardInput(problem.Task, problem.Prompt, text, problem.Reference)) - GrpoLoss.LengthPenalty(results[i].TokenIds.Count, o);
+            rollouts[i] = new Rollout(results[i].TokenIds.ToArray(), results[i].LogProbabilities.ToArray(), reward, task.IsCorrect(problem, text));
         }
+        if (_group is not null) rollouts = GatherRollouts(rollouts, o.MaxNewTokens);
+        var rewards = rollouts.Select(r => r.Reward).ToArray();
+        int correct = rollouts.Count(r => r.Correct);
 
         var advantages = GrpoLoss.Advantages(rewards, o.GroupSize, o.NormalizeAdvantageStd, o.AdvantageClip);
         var keep = o.DropEqualRewardGroups ? GrpoLoss.InformativeGroups(rewards, o.GroupSize) : Enumerable.Repeat(true, problems.Length).ToArray();
         var samples = Enumerable.Range(0, rows.Length).Where(i => keep[i / o.GroupSize])
-            .Select(i => new Sample(rows[i], results[i].TokenIds.ToArray(), results[i].LogProbabilities.ToArray(), advantages[i])).ToList();
+            .Select(i => new Sample(rows[i], rollouts[i].Tokens, rollouts[i].LogProbs, advantages[i])).ToList();
 
         double lr = o.LrDecay ? o.LearningRate * (1 - (double)Step / o.Steps) : o.LearningRate;
         _optimizer.SetLearningRate(lr);
@@ -157,7 +177,7 @@ public sealed class GrpoTrainer : IDisposable
 
         double mean = rewards.Average();
         var metrics = new GrpoStepMetrics(Step, mean, Math.Sqrt(rewards.Average(r => (r - mean) * (r - mean))), correct / (double)rows.Length,
-            results.Average(r => r.TokenIds.Count), keep.Count(k => k) / (double)keep.Length,
+            rollouts.Average(r => r.Tokens.Length), keep.Count(k => k) / (double)keep.Length,
             update.Mean(update.Loss), update.Mean(update.PolicyLoss), update.Mean(update.Kl), update.Mean(update.ClipFraction),
             update.EntropyTokens == 0 ? double.NaN : update.Entropy / update.EntropyTokens, update.Updates == 0 ? double.NaN : update.GradNorm / update.Updates,
             lr, update.Updates);
@@ -242,6 +262,39 @@ public sealed class GrpoTrainer : IDisposable
     }
 
     /// <summary>One sampled reply with what the update needs.</summary>
+    /// <summary>
+    /// Every rank's rollouts in rank order (= row order): each row travels as one float64 row of the reply length, reward,
+    /// correctness, then the reply's token ids and log-probabilities padded to <paramref name="maxNewTokens"/> (exact in float64).
+    /// </summary>
+    private Rollout[] GatherRollouts(Rollout[] local, int maxNewTokens)
+    {
+        int width = 3 + 2 * maxNewTokens;
+        var packed = new double[local.Length * width];
+        for (int i = 0; i < local.Length; i++)
+        {
+            var r = local[i];
+            var row = packed.AsSpan(i * width, width);
+            (row[0], row[1], row[2]) = (r.Tokens.Length, r.Reward, r.Correct ? 1 : 0);
+            for (int t = 0; t < r.Tokens.Length; t++) (row[3 + t], row[3 + maxNewTokens + t]) = (r.Tokens[t], r.LogProbs[t]);
+        }
+        using var scope = NewDisposeScope();
+        var parts = _group!.AllGather(Tensors.FromArray(packed, local.Length, width));
+        var all = Tensors.Cat(parts).ToArray<double>();
+        var gathered = new Rollout[all.Length / width];
+        for (int i = 0; i < gathered.Length; i++)
+        {
+            var row = all.AsSpan(i * width, width);
+            int length = (int)row[0];
+            var tokens = new int[length];
+            var logProbs = new float[length];
+            for (int t = 0; t < length; t++) (tokens[t], logProbs[t]) = ((int)row[3 + t], (float)row[3 + maxNewTokens + t]);
+            gathered[i] = new Rollout(tokens, logProbs, row[1], row[2] != 0);
+        }
+        return gathered;
+    }
+
+    private sealed record Rollout(int[] Tokens, float[] LogProbs, double Reward, bool Correct);
+
     private sealed record Sample(int[] Prompt, int[] Response, float[] OldLogProbs, double Advantage);
 
     /// <summary>Sums over a step's updates.</summary>

@@ -5,6 +5,7 @@ using Trm.Rl.Policies;
 using Trm.Rl.Tasks;
 using Trm.Tokenization;
 using Trm.Torch;
+using Trm.Torch.Distributed;
 
 namespace Trm.Rl.Grpo;
 
@@ -38,6 +39,7 @@ public sealed class GrpoTrainerBuilder
     private string? _output;
     private Device? _device;
     private ILogger? _logger;
+    private ProcessGroup? _group;
 
     /// <summary>Starts from a checkpoint (the trainer owns the model it loads).</summary>
     /// <param name="path">A <c>step_N</c> folder, run folder or <c>.safetensors</c> file.</param>
@@ -114,6 +116,18 @@ public sealed class GrpoTrainerBuilder
         return this;
     }
 
+    /// <summary>
+    /// Trains data-parallel over <paramref name="group"/> (every rank builds the same trainer): each rank samples the
+    /// replies of its share of the step's prompt groups, the samples are gathered, and every rank runs the same update on
+    /// all of them, so the ranks' weights stay identical. Only rank 0 evaluates, logs and writes checkpoints and metrics.
+    /// </summary>
+    /// <param name="group">A c10d process group (Gloo on CPU); <see cref="GrpoOptions.PromptsPerStep"/> must be a multiple of its size.</param>
+    public GrpoTrainerBuilder WithProcessGroup(ProcessGroup group)
+    {
+        _group = group ?? throw new ArgumentNullException(nameof(group));
+        return this;
+    }
+
     /// <summary>Logs progress to <paramref name="logger"/>.</summary>
     public GrpoTrainerBuilder WithLogger(ILogger logger)
     {
@@ -128,6 +142,10 @@ public sealed class GrpoTrainerBuilder
     public GrpoTrainer Build()
     {
         _options.Validate();
+        if (_group is not null && _options.PromptsPerStep % _group.WorldSize != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(GrpoOptions.PromptsPerStep), _options.PromptsPerStep, $"PromptsPerStep (prompts_per_step) must be a multiple of the {_group.WorldSize} ranks");
+        }
         if (_tasks.Count == 0) throw new InvalidOperationException("GrpoTrainerBuilder: add at least one task (WithTask)");
         var mix = _mix is not null ? TaskMix.Parse(_mix) : TaskMix.Create(_tasks.Select(t => (t.Name, 1.0)));
         var sampler = new MixedTaskSampler(mix, _tasks);
@@ -154,7 +172,7 @@ public sealed class GrpoTrainerBuilder
             reference = _options.KlCoef > 0 ? _reference ?? PolicyCheckpoint.FrozenCopy(model) : _reference;
             if (_output is not null) Directory.CreateDirectory(_output);
             return new GrpoTrainer(model, owns, reference, tokenizer, sampler, _evalTasks.ToArray(), _evalMaxProblems, _options, _output,
-                _logger ?? NullLogger.Instance);
+                _logger ?? NullLogger.Instance, _group);
         }
         catch
         {

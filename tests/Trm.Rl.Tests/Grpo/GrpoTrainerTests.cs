@@ -33,6 +33,44 @@ public class GrpoTrainerTests
     }
 
     [Test]
+    public void TwoRanksSplitTheRolloutsAndKeepIdenticalWeights()
+    {
+        if (!Trm.Torch.Distributed.ProcessGroup.IsAvailable) Assert.Ignore("shim built without c10d/Gloo");
+        var store = Path.Combine(Path.GetTempPath(), $"trm-grpo-dp-{Guid.NewGuid():N}");
+        try
+        {
+            var ranks = Enumerable.Range(0, 2).Select(rank => Task.Factory.StartNew(() =>
+            {
+                using var group = Trm.Torch.Distributed.ProcessGroup.CreateGloo($"file://{store}", rank, 2, "127.0.0.1", TimeSpan.FromSeconds(60));
+                var tokenizer = ToyPolicy.Tokenizer();
+                using var model = ToyPolicy.Model(tokenizer);
+                if (rank == 1)
+                {
+                    // Rank 1 starts from other weights: the trainer must broadcast rank 0's.
+                    using var noGrad = Trm.Torch.Engine.NoGrad();
+                    foreach (var t in model.StateDict().Values) t.Add_(1.0);
+                }
+                using var grpo = GrpoTrainer.CreateBuilder().WithModel(model, tokenizer).WithTask(new ToyPolicy.SayXTask())
+                    .WithOptions(Toy with { Steps = 3, Seed = 3 }).WithProcessGroup(group).Build();
+                var result = grpo.Train();
+                return (History: result.History, Weights: model.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value.ToArray<float>()));
+            }, TaskCreationOptions.LongRunning)).ToArray();
+            Assert.That(Task.WaitAll(ranks, TimeSpan.FromSeconds(120)), Is.True, "collectives timed out");
+            var (zero, one) = (ranks[0].Result, ranks[1].Result);
+            Assert.That(zero.History.Select(m => m.RewardMean), Is.EqualTo(one.History.Select(m => m.RewardMean)), "every rank sees all 4 x 8 rewards");
+            Assert.That(zero.History.Select(m => m.Pass1), Is.EqualTo(one.History.Select(m => m.Pass1)));
+            foreach (var (name, w) in zero.Weights) Assert.That(one.Weights[name], Is.EqualTo(w), $"{name} differs between the ranks");
+            // The two ranks drew different replies: the step's rewards are not all equal to a one-rank run's by construction,
+            // but both ranks' updates moved the weights from the start.
+            Assert.That(zero.History.All(m => m.Updates >= 1 || m.GroupsKept == 0), Is.True);
+        }
+        finally
+        {
+            File.Delete(store);
+        }
+    }
+
+    [Test]
     public void WithIdenticalPolicyAndReferenceTheKlIsExactlyZero()
     {
         var tokenizer = ToyPolicy.Tokenizer();
