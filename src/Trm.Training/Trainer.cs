@@ -389,7 +389,9 @@ public sealed class Trainer : IDisposable
         var started = Stopwatch.GetTimestamp();
         Step++;
         _head.Train();
+        // Throughput counts the whole global batch (every rank draws it), before this rank takes its slice.
         var globalRows = batches.Sum(b => b.Rows);
+        var positions = batches.Sum(b => (long)b.Rows * b.Length);
         if (_ddp is not null)
         {
             // Every rank draws the same global batch (same seed); each trains on its slice of the rows.
@@ -420,7 +422,6 @@ public sealed class Trainer : IDisposable
         }
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var loss = tokens == 0 ? double.NaN : lossSum / tokens;
-        var positions = (long)globalRows * batches.Select(b => b.Length).DefaultIfEmpty(0).Max();
         var record = new MetricsRecord(Step, "train", new Dictionary<string, double>
         {
             ["lm_loss"] = loss,
