@@ -61,8 +61,18 @@ public sealed record TrmConfig
     /// <summary>Rows of the puzzle-embedding table (distinct puzzle identifiers, including the blank id 0); from the dataset.</summary>
     public int NumPuzzleIdentifiers { get; init; } = 1;
 
-    /// <summary>Maximum ACT steps per example (<c>halt_max_steps</c>, default 16); evaluation always runs all of them.</summary>
+    /// <summary>Maximum ACT steps per example in training (<c>halt_max_steps</c>, default 16); evaluation runs all of them, or <see cref="EvalHaltMaxSteps"/> when set.</summary>
     public int HaltMaxSteps { get; init; } = 16;
+
+    /// <summary>
+    /// ACT steps that evaluation and the solver run (<c>eval_halt_max_steps</c>, not in the reference); <see langword="null"/>
+    /// (the default) means <see cref="HaltMaxSteps"/>. Running more steps at test time than in training refines the answer
+    /// further: a model trained with 4 steps can be evaluated with 16.
+    /// </summary>
+    public int? EvalHaltMaxSteps { get; init; }
+
+    /// <summary>ACT steps of evaluation: <see cref="EvalHaltMaxSteps"/>, or <see cref="HaltMaxSteps"/> when it is unset.</summary>
+    public int EffectiveEvalHaltMaxSteps => EvalHaltMaxSteps ?? HaltMaxSteps;
 
     /// <summary>Probability that a training example gets a random minimum number of steps (<c>halt_exploration_prob</c>, default 0.1).</summary>
     public double HaltExplorationProb { get; init; } = 0.1;
@@ -128,6 +138,7 @@ public sealed record TrmConfig
         ("pos_encodings", nameof(PosEncodings)), ("rms_norm_eps", nameof(RmsNormEps)), ("rope_theta", nameof(RopeTheta)),
         ("halt_max_steps", nameof(HaltMaxSteps)), ("halt_exploration_prob", nameof(HaltExplorationProb)),
         ("forward_dtype", nameof(ForwardDType)), ("mlp_t", nameof(MlpT)), ("no_ACT_continue", nameof(NoActContinue)), ("causal", nameof(Causal)),
+        ("eval_halt_max_steps", nameof(EvalHaltMaxSteps)),
     ], "batch_size", "seq_len", "vocab_size", "num_puzzle_identifiers");
 
     /// <summary>This configuration with the forward dtype in effect on <paramref name="device"/> (float32 on CPU) and the scratch batch unset.</summary>
@@ -160,6 +171,7 @@ public sealed record TrmConfig
         RequireAtMost(HCycles, 1024, "H_cycles");
         RequireAtMost(LCycles, 1024, "L_cycles");
         RequireAtMost(HaltMaxSteps, 1024, "halt_max_steps");
+        RequireAtMost(EvalHaltMaxSteps ?? 0, 1024, "eval_halt_max_steps");
         RequireAtMost(PuzzleEmbLen, 1 << 12, "puzzle_emb_len");
         RequireAtMost(PuzzleEmbNdim ?? 0, 1 << 20, "puzzle_emb_ndim");
         RequireAtMost(BatchSize ?? 0, 1 << 20, "batch_size");
@@ -183,6 +195,7 @@ public sealed record TrmConfig
         Require(EffectivePuzzleEmbNdim <= PuzzleEmbPositions * HiddenSize, "puzzle_emb_ndim",
             $"must fit in puzzle_emb_len × hidden_size = {PuzzleEmbPositions * HiddenSize}", EffectivePuzzleEmbNdim);
         Require(HaltMaxSteps > 0, "halt_max_steps", "must be positive", HaltMaxSteps);
+        Require(EvalHaltMaxSteps is null or > 0, "eval_halt_max_steps", "must be positive when set", EvalHaltMaxSteps);
         Require(HaltExplorationProb is >= 0 and <= 1, "halt_exploration_prob", "must be in [0, 1]", HaltExplorationProb);
         Require(ForwardDType is DType.Float32 or DType.BFloat16 or DType.Float16 or DType.Float64, "forward_dtype", "must be a floating-point dtype", ForwardDType);
         Require(RmsNormEps > 0, "rms_norm_eps", "must be positive", RmsNormEps);

@@ -13,7 +13,7 @@ namespace Trm.Model;
 /// the batch: rows that halted at the previous step restart from the initial states on the new batch's example,
 /// the others continue on their example. In training an example halts when its halting logit says so (or at
 /// <see cref="TrmConfig.HaltMaxSteps"/>), with random exploration of longer runs; in evaluation every example runs
-/// all <see cref="TrmConfig.HaltMaxSteps"/> steps.
+/// all <see cref="TrmConfig.EffectiveEvalHaltMaxSteps"/> steps.
 /// </summary>
 public sealed class TrmModel : Module, ICausalLanguageModel
 {
@@ -87,7 +87,7 @@ public sealed class TrmModel : Module, ICausalLanguageModel
         using (NoGrad())
         {
             steps = steps + OnesLike(steps);
-            var isLastStep = steps.Ge(Config.HaltMaxSteps);
+            var isLastStep = steps.Ge(IsTraining ? Config.HaltMaxSteps : Config.EffectiveEvalHaltMaxSteps);
             halted = isLastStep;
 
             if (IsTraining && Config.HaltMaxSteps > 1)

@@ -803,6 +803,7 @@ public sealed class Trainer : IDisposable
         var copy = (JsonObject)o.DeepClone();
         copy.Remove("batch_size");
         copy.Remove("forward_dtype");
+        copy.Remove("eval_halt_max_steps"); // a resumed run may evaluate with other ACT steps
         return copy;
     }
 

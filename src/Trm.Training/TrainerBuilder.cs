@@ -106,7 +106,7 @@ public sealed class TrainerBuilder
 
     /// <summary>
     /// Trains a model that already exists in this process (e.g. built from a <see cref="TrmConfig"/> or loaded with
-    /// <see cref="TrmCheckpoint.LoadModel"/>) instead of creating one from the <c>arch</c> settings. The caller keeps
+    /// <see cref="TrmCheckpoint.LoadModel(Device?, int?)"/>) instead of creating one from the <c>arch</c> settings. The caller keeps
     /// ownership and disposes it after the trainer; its vocabulary, sequence length and puzzle identifiers must match the data.
     /// </summary>
     /// <param name="model">The model to train.</param>

@@ -121,6 +121,20 @@ public sealed class TrainingCommandsTests
         Assert.That(bad, Is.EqualTo(2));
         Assert.That(badErr, Does.Contain("--halt-threshold").And.Contain("[0.5, 1)"));
 
+        // More ACT steps than the checkpoint's, for one call.
+        var (longCode, longOut, longErr) = await Trm("solve", "--checkpoint", checkpoint, "--sudoku", Grid, "--act-steps", "7");
+        Assert.That(longCode, Is.EqualTo(0).Or.EqualTo(1), longErr);
+        Assert.That(longOut, Does.Contain("ACT steps: 7 of 7 (all steps"));
+        var (longEval, longEvalOut, longEvalErr) = await Trm("eval", "--checkpoint", checkpoint, "--data", data, "--act-steps", "7");
+        Assert.That(longEval, Is.EqualTo(0), longEvalErr);
+        Assert.That(longEvalOut, Does.Match(@"\n  steps\s+7\r?\n"));
+        var (zero, _, zeroErr) = await Trm("solve", "--checkpoint", checkpoint, "--sudoku", Grid, "--act-steps", "0");
+        Assert.That(zero, Is.EqualTo(2));
+        Assert.That(zeroErr, Does.Contain("--act-steps"));
+        var (zeroEval, _, zeroEvalErr) = await Trm("eval", "--checkpoint", checkpoint, "--data", data, "--act-steps", "0");
+        Assert.That(zeroEval, Is.EqualTo(2));
+        Assert.That(zeroEvalErr, Does.Contain("eval_halt_max_steps"));
+
         // A second quickstart reuses the dataset.
         var (again, againOut, _) = await Trm("quickstart", "--data", data, "--checkpoints", checkpoints, "--steps", "2", "--train-puzzles", "48", "--test-puzzles", "8", "--clues", "60");
         Assert.That(again, Is.EqualTo(0));

@@ -34,10 +34,15 @@ public sealed class TrmConfigTests
             BatchSize = 32, VocabSize = 11, SeqLen = 81, HiddenSize = 96, NumHeads = 6, Expansion = 2.5, LLayers = 3,
             HCycles = 4, LCycles = 5, PosEncodings = PositionEncoding.Learned, RopeTheta = 500, MlpT = false,
             PuzzleEmbNdim = 96, PuzzleEmbLen = 2, NumPuzzleIdentifiers = 7, HaltMaxSteps = 9, HaltExplorationProb = 0.25,
-            NoActContinue = false, ForwardDType = DType.BFloat16, Causal = true, RmsNormEps = 1e-6,
+            NoActContinue = false, ForwardDType = DType.BFloat16, Causal = true, RmsNormEps = 1e-6, EvalHaltMaxSteps = 20,
         };
         Assert.That(TrmConfig.FromReferenceJson(config.ToReferenceJson()), Is.EqualTo(config));
-        Assert.That(config.ToReferenceJson(), Does.Contain("\"pos_encodings\":\"learned\"").And.Contain("\"no_ACT_continue\":false"));
+        Assert.That(config.ToReferenceJson(), Does.Contain("\"pos_encodings\":\"learned\"").And.Contain("\"no_ACT_continue\":false").And.Contain("\"eval_halt_max_steps\":20"));
+        // Unset, it is not written (the reference's config has no such key) and evaluation runs halt_max_steps.
+        var unset = config with { EvalHaltMaxSteps = null };
+        Assert.That(unset.ToReferenceJson(), Does.Not.Contain("eval_halt_max_steps"));
+        Assert.That(unset.EffectiveEvalHaltMaxSteps, Is.EqualTo(9));
+        Assert.That(config.EffectiveEvalHaltMaxSteps, Is.EqualTo(20));
     }
 
     [Test]
@@ -55,6 +60,7 @@ public sealed class TrmConfigTests
         Assert.DoesNotThrow(() => good.Validate());
         Assert.That(() => (good with { NumHeads = 3 }).Validate(), Throws.InstanceOf<TrmConfigException>().With.Message.Contains("num_heads").And.Message.Contains("must divide hidden_size (64)"));
         Assert.That(() => (good with { HaltExplorationProb = 1.5 }).Validate(), Throws.InstanceOf<TrmConfigException>().With.Message.Contains("halt_exploration_prob").And.Message.Contains("HaltExplorationProb"));
+        Assert.That(() => (good with { EvalHaltMaxSteps = 0 }).Validate(), Throws.InstanceOf<TrmConfigException>().With.Message.Contains("eval_halt_max_steps"));
         Assert.That(() => (good with { PuzzleEmbNdim = 64 * 16 + 1 }).Validate(), Throws.InstanceOf<TrmConfigException>().With.Message.Contains("puzzle_emb_ndim"));
         Assert.That(() => TrmConfig.FromReferenceJson("""{"seq_len": 9}"""), Throws.InstanceOf<ArgumentException>().With.Message.Contains("vocab_size"));
         Assert.That(() => TrmConfig.FromReferenceJson("""{"seq_len": 9, "vocab_size": 3, "pos_encodings": "alibi"}"""),

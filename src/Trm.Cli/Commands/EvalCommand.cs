@@ -18,6 +18,7 @@ public static class EvalCommand
         var batchSize = new Option<int>("--batch-size") { Description = "Examples per batch.", DefaultValueFactory = _ => 256 };
         var maxExamples = new Option<int?>("--max-examples") { Description = "Evaluate at most this many examples." };
         var device = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto" };
+        var actSteps = new Option<int?>("--act-steps") { Description = "ACT steps per example (default: the checkpoint's eval_halt_max_steps, else its halt_max_steps); more steps than in training often solve more." };
         var timeout = new Option<double?>("--timeout") { Description = "Stop the evaluation after this many seconds of wall-clock time (exit code 3) instead of waiting for it." };
         var verbose = CommandErrors.VerboseOption();
         var command = new Command("eval", "Evaluate a checkpoint on a dataset's test split (token, exact and halting accuracy, ACT steps, loss). Exit codes: 0 done, 2 user error (bad checkpoint, dataset or option), 3 --timeout.");
@@ -26,6 +27,7 @@ public static class EvalCommand
         command.Options.Add(batchSize);
         command.Options.Add(maxExamples);
         command.Options.Add(device);
+        command.Options.Add(actSteps);
         command.Options.Add(timeout);
         command.Options.Add(verbose);
         command.SetAction((parseResult, cancellationToken) => Task.FromResult(CommandErrors.Run(parseResult, parseResult.GetValue(verbose), () =>
@@ -45,7 +47,7 @@ public static class EvalCommand
             try
             {
                 var result = CheckpointEvaluation.Evaluate(parseResult.GetValue(checkpoint)!, parseResult.GetValue(data)!, parseResult.GetValue(batchSize),
-                    TrainerBuilder.ResolveDevice(parseResult.GetValue(device)!), parseResult.GetValue(maxExamples), limit.Token);
+                    TrainerBuilder.ResolveDevice(parseResult.GetValue(device)!), parseResult.GetValue(maxExamples), parseResult.GetValue(actSteps), limit.Token);
                 var output = parseResult.InvocationConfiguration.Output;
                 output.WriteLine(TrainingConsole.Describe(result));
                 foreach (var (name, value) in result.Values.OrderBy(kv => kv.Key, StringComparer.Ordinal))

@@ -24,6 +24,7 @@ public static class SolveCommand
         var allSteps = new Option<bool>("--all-steps") { Description = "Run every ACT step and answer from the last, as evaluation does (the default; kept for scripts that pass it)." };
         var earlyStop = new Option<bool>("--act-early-stop") { Description = "Stop at the first ACT step whose halting probability exceeds --halt-threshold (fewer steps; its accuracy is measured in docs/puzzles.md)." };
         var threshold = new Option<double>("--halt-threshold") { Description = "Halting probability for --act-early-stop, in [0.5, 1) (0.5 = the reference's training rule).", DefaultValueFactory = _ => PuzzleSolver.DefaultHaltThreshold };
+        var actSteps = new Option<int?>("--act-steps") { Description = "ACT steps to run at most (default: the checkpoint's eval_halt_max_steps, else its halt_max_steps)." };
         var timeout = new Option<double?>("--timeout") { Description = "Give up after this many seconds of wall-clock time (exit code 3)." };
         var verbose = CommandErrors.VerboseOption();
         var command = new Command("solve", "Solve a Sudoku with a trained TRM; prints the grid, whether it is a valid solution, and the ACT steps used. Exit codes: 0 valid answer, 1 invalid answer, 2 user error (bad grid or checkpoint, contradictory givens), 3 --timeout.");
@@ -33,10 +34,11 @@ public static class SolveCommand
         command.Options.Add(allSteps);
         command.Options.Add(earlyStop);
         command.Options.Add(threshold);
+        command.Options.Add(actSteps);
         command.Options.Add(timeout);
         command.Options.Add(verbose);
         command.SetAction((parseResult, cancellationToken) => Task.FromResult(CommandErrors.Run(parseResult, parseResult.GetValue(verbose),
-            () => Run(parseResult, checkpoint, sudoku, device, new StopOptions(allSteps, earlyStop, threshold), timeout, cancellationToken), cancellationToken)));
+            () => Run(parseResult, checkpoint, sudoku, device, new StopOptions(allSteps, earlyStop, threshold, actSteps), timeout, cancellationToken), cancellationToken)));
         return command;
     }
 
@@ -53,6 +55,12 @@ public static class SolveCommand
         if (!(haltThreshold >= 0.5 && haltThreshold < 1))
         {
             error.WriteLine($"error: --halt-threshold: must be a probability in [0.5, 1), got {haltThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+            return CommandErrors.UserError;
+        }
+        var actSteps = parseResult.GetValue(stop.ActSteps);
+        if (actSteps is <= 0 or > 1024)
+        {
+            error.WriteLine($"error: --act-steps: must be in [1, 1024], got {actSteps}");
             return CommandErrors.UserError;
         }
         byte[] grid;
@@ -85,7 +93,7 @@ public static class SolveCommand
             var path = parseResult.GetValue(checkpoint)!;
             var target = TrainerBuilder.ResolveDevice(parseResult.GetValue(device)!);
             // A folder is opened and verified against its manifest; a bare weights file is an explicit import.
-            using var solver = File.Exists(path) ? new PuzzleSolver(TrmCheckpoint.Import(path).LoadModel(target), ownsModel: true) : PuzzleSolver.Load(path, target);
+            using var solver = File.Exists(path) ? new PuzzleSolver(TrmCheckpoint.Import(path).LoadModel(target, actSteps), ownsModel: true) : PuzzleSolver.Load(path, target, actSteps);
             if (solver.Config.SeqLen != SudokuEncoding.SeqLen)
             {
                 error.WriteLine($"error: --checkpoint: {path} is a model for sequences of {solver.Config.SeqLen} tokens, not a Sudoku model ({SudokuEncoding.SeqLen} tokens)");
@@ -129,7 +137,7 @@ public static class SolveCommand
             .AppendLine("puzzle:").AppendLine(SudokuEncoding.Render(grid))
             .AppendLine("model's answer:").AppendLine(SudokuEncoding.Render(answer))
             .AppendLine(valid ? "valid solution: yes" : "valid solution: NO")
-            .AppendLine(FormattableString.Invariant($"ACT steps: {solution.Steps} of {solver.Config.HaltMaxSteps}{StepNote(solver, solution)}"))
+            .AppendLine(FormattableString.Invariant($"ACT steps: {solution.Steps} of {solver.Config.EffectiveEvalHaltMaxSteps}{StepNote(solver, solution)}"))
             .ToString();
         return (text, valid, answer, solution);
     }
@@ -143,5 +151,5 @@ public static class SolveCommand
             : FormattableString.Invariant($" (step limit; halting probability {p:F3})");
     }
 
-    private sealed record StopOptions(Option<bool> AllSteps, Option<bool> EarlyStop, Option<double> Threshold);
+    private sealed record StopOptions(Option<bool> AllSteps, Option<bool> EarlyStop, Option<double> Threshold, Option<int?> ActSteps);
 }

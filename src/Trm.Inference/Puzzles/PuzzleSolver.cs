@@ -1,5 +1,6 @@
 using Trm.Model;
 using Trm.Model.Checkpoints;
+using Trm.Model.Configuration;
 using Trm.Torch;
 
 namespace Trm.Inference.Puzzles;
@@ -9,7 +10,7 @@ namespace Trm.Inference.Puzzles;
 /// predicted grid and the steps used. By default every puzzle runs all <c>halt_max_steps</c> steps and is answered from the
 /// last one, as the evaluation that reports a checkpoint's accuracy does; with <see cref="StopAtHalt"/> each puzzle stops
 /// at the first step whose halting probability exceeds <see cref="HaltThreshold"/> (ACT early stopping: fewer steps,
-/// measured in docs/puzzles.md). Load one from a training checkpoint with <see cref="Load"/>. Not thread-safe.
+/// measured in docs/puzzles.md). Load one from a training checkpoint with <see cref="Load(string, Device?, int?)"/>. Not thread-safe.
 /// </summary>
 public sealed class PuzzleSolver : IDisposable
 {
@@ -23,7 +24,7 @@ public sealed class PuzzleSolver : IDisposable
     {
     }
 
-    /// <summary>Wraps an in-memory model; with <paramref name="ownsModel"/> the solver disposes it (e.g. one from <see cref="TrmCheckpoint.LoadModel"/>).</summary>
+    /// <summary>Wraps an in-memory model; with <paramref name="ownsModel"/> the solver disposes it (e.g. one from <see cref="TrmCheckpoint.LoadModel(Device?, int?)"/>).</summary>
     /// <param name="model">A trained model.</param>
     /// <param name="ownsModel">Dispose the model with the solver.</param>
     public PuzzleSolver(TrmModel model, bool ownsModel)
@@ -51,7 +52,7 @@ public sealed class PuzzleSolver : IDisposable
     /// <summary>
     /// Whether a puzzle stops at its first step whose halting probability (sigmoid of the halting logit) exceeds
     /// <see cref="HaltThreshold"/> (ACT early stopping). <see langword="false"/>, the default, always runs
-    /// <c>halt_max_steps</c> steps and answers from the last one, as the reference's evaluation does, so the answer has
+    /// <see cref="TrmConfig.EffectiveEvalHaltMaxSteps"/> steps and answers from the last one, as the reference's evaluation does, so the answer has
     /// the accuracy that evaluation reports.
     /// </summary>
     public bool StopAtHalt { get; set; }
@@ -82,8 +83,19 @@ public sealed class PuzzleSolver : IDisposable
     /// <param name="checkpoint">Checkpoint or run folder.</param>
     /// <param name="device">Device to run on (default CPU); bfloat16 forward only on CUDA when the checkpoint asks for it.</param>
     /// <exception cref="TrmCheckpointException">The checkpoint is missing, corrupted or not a TRM checkpoint; the message names the file.</exception>
-    public static PuzzleSolver Load(string checkpoint, Device? device = null) =>
-        new(TrmCheckpoint.Open(checkpoint).LoadModel(device), ownsModel: true);
+    public static PuzzleSolver Load(string checkpoint, Device? device) => Load(checkpoint, device, actSteps: null);
+
+    /// <summary>
+    /// Loads a checkpoint as <see cref="Load(string, Device?)"/> does, running <paramref name="actSteps"/> ACT steps per
+    /// puzzle instead of the checkpoint's <see cref="TrmConfig.EffectiveEvalHaltMaxSteps"/>.
+    /// </summary>
+    /// <param name="checkpoint">Checkpoint or run folder.</param>
+    /// <param name="device">Device to run on (default CPU).</param>
+    /// <param name="actSteps">ACT steps per puzzle; <see langword="null"/> keeps the checkpoint's.</param>
+    /// <exception cref="TrmCheckpointException">The checkpoint is missing, corrupted or not a TRM checkpoint; the message names the file.</exception>
+    /// <exception cref="TrmConfigException"><paramref name="actSteps"/> is not positive or too large.</exception>
+    public static PuzzleSolver Load(string checkpoint, Device? device = null, int? actSteps = null) =>
+        new(TrmCheckpoint.Open(checkpoint).LoadModel(device, actSteps), ownsModel: true);
 
     /// <summary>Solves one puzzle.</summary>
     /// <param name="inputTokens">The puzzle as <c>seq_len</c> tokens (e.g. Sudoku: 1 = blank, 2..10 = digits 1..9).</param>
@@ -136,7 +148,7 @@ public sealed class PuzzleSolver : IDisposable
         var haltLogit = Math.Log(HaltThreshold / (1 - HaltThreshold));
         try
         {
-            for (var step = 1; step <= Config.HaltMaxSteps; step++)
+            for (var step = 1; step <= Config.EffectiveEvalHaltMaxSteps; step++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 using var stepScope = Engine.NewDisposeScope();
@@ -145,7 +157,7 @@ public sealed class PuzzleSolver : IDisposable
                 carry = next;
                 var qHalt = outputs.QHaltLogits.To(DType.Float32).ToArray<float>();
                 int[]? predictions = null;
-                var last = step == Config.HaltMaxSteps;
+                var last = step == Config.EffectiveEvalHaltMaxSteps;
                 for (var r = 0; r < rows; r++)
                 {
                     var confident = qHalt[r] > haltLogit;

@@ -119,11 +119,24 @@ public sealed class TrmCheckpoint
     /// <param name="device">The device (default CPU).</param>
     /// <exception cref="TrmCheckpointException">The weights do not fit the configuration.</exception>
     /// <exception cref="NotSupportedException"><paramref name="device"/> is a CUDA device this build or machine does not have.</exception>
-    public TrmModel LoadModel(Device? device = null)
+    public TrmModel LoadModel(Device? device) => LoadModel(device, evalHaltMaxSteps: null);
+
+    /// <summary>
+    /// Builds the model as <see cref="LoadModel(Device?)"/> does, evaluating with <paramref name="evalHaltMaxSteps"/> ACT
+    /// steps (<see cref="TrmConfig.EvalHaltMaxSteps"/>) instead of the checkpoint's.
+    /// </summary>
+    /// <param name="device">The device (default CPU).</param>
+    /// <param name="evalHaltMaxSteps">ACT steps of evaluation; <see langword="null"/> keeps the checkpoint's.</param>
+    /// <exception cref="TrmCheckpointException">The weights do not fit the configuration.</exception>
+    /// <exception cref="TrmConfigException"><paramref name="evalHaltMaxSteps"/> is not positive or too large.</exception>
+    /// <exception cref="NotSupportedException"><paramref name="device"/> is a CUDA device this build or machine does not have.</exception>
+    public TrmModel LoadModel(Device? device = null, int? evalHaltMaxSteps = null)
     {
         var target = device ?? Device.Cpu;
+        var config = Config with { BatchSize = null, EvalHaltMaxSteps = evalHaltMaxSteps ?? Config.EvalHaltMaxSteps };
+        config.Validate();
         Trm.Torch.Cuda.CudaDevice.EnsureAvailable(target);
-        var model = new TrmModel((Config with { BatchSize = null }).ForDevice(target));
+        var model = new TrmModel(config.ForDevice(target));
         try
         {
             LoadWeights(model, target);

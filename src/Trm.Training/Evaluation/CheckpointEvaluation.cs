@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Trm.Data.Puzzles;
 using Trm.Model;
 using Trm.Model.Checkpoints;
+using Trm.Model.Configuration;
 using Trm.Torch;
 using Trm.Training.Checkpoints;
 using Trm.Training.Configuration;
@@ -23,13 +24,30 @@ public static class CheckpointEvaluation
     /// <param name="maxExamples">Evaluate at most this many examples.</param>
     /// <param name="cancellationToken">Stops between ACT steps.</param>
     /// <exception cref="TrmCheckpointException">The checkpoint is corrupted or does not fit the data.</exception>
-    public static EvaluationResult Evaluate(string checkpoint, IReadOnlyList<string> dataPaths, int batchSize = 256, Device? device = null, int? maxExamples = null, CancellationToken cancellationToken = default)
+    public static EvaluationResult Evaluate(string checkpoint, IReadOnlyList<string> dataPaths, int batchSize, Device? device, int? maxExamples, CancellationToken cancellationToken) =>
+        Evaluate(checkpoint, dataPaths, batchSize, device, maxExamples, actSteps: null, cancellationToken);
+
+    /// <summary>
+    /// Evaluates as <see cref="Evaluate(string, IReadOnlyList{string}, int, Device?, int?, CancellationToken)"/> does, running
+    /// <paramref name="actSteps"/> ACT steps per example instead of the checkpoint's <see cref="TrmConfig.EffectiveEvalHaltMaxSteps"/>.
+    /// </summary>
+    /// <param name="checkpoint">A <c>step_N</c> folder.</param>
+    /// <param name="dataPaths">Dataset folders whose <c>test/</c> split is evaluated.</param>
+    /// <param name="batchSize">Examples per forward batch.</param>
+    /// <param name="device">Device (default CPU).</param>
+    /// <param name="maxExamples">Evaluate at most this many examples.</param>
+    /// <param name="actSteps">ACT steps per example; <see langword="null"/> keeps the checkpoint's.</param>
+    /// <param name="cancellationToken">Stops between ACT steps.</param>
+    /// <exception cref="TrmCheckpointException">The checkpoint is corrupted or does not fit the data.</exception>
+    /// <exception cref="TrmConfigException"><paramref name="actSteps"/> is not positive or too large.</exception>
+    public static EvaluationResult Evaluate(string checkpoint, IReadOnlyList<string> dataPaths, int batchSize = 256, Device? device = null, int? maxExamples = null, int? actSteps = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         ArgumentNullException.ThrowIfNull(dataPaths);
         var target = device ?? Device.Cpu;
         var opened = TrmCheckpoint.Open(checkpoint);
-        var config = (opened.Config with { BatchSize = null }).ForDevice(target);
+        var config = (opened.Config with { BatchSize = null, EvalHaltMaxSteps = actSteps ?? opened.Config.EvalHaltMaxSteps }).ForDevice(target);
+        config.Validate();
         var lossKind = ReadLossKind(opened.FilePath(TrainingCheckpoint.TrainerFile));
 
         using var test = PuzzleDataset.Open(new PuzzleDatasetOptions

@@ -19,7 +19,7 @@ internal sealed record PuzzleRow(int PuzzleIdentifier, int[] Inputs, int[] Label
     public bool Exact => HasLabels && Labels.Select((l, i) => l == PuzzleDataset.IgnoreLabel || l == Predictions[i]).All(x => x);
 }
 
-/// <summary>Runs a puzzle model over a dataset split: a fresh carry per batch, all <see cref="TrmConfig.HaltMaxSteps"/> steps (evaluation mode).</summary>
+/// <summary>Runs a puzzle model over a dataset split: a fresh carry per batch, all <see cref="TrmConfig.EffectiveEvalHaltMaxSteps"/> steps (evaluation mode).</summary>
 internal static class PuzzlePredictions
 {
     public static IEnumerable<PuzzleRow> Run(TrmModel model, PuzzleDataset dataset, int? maxExamples, CancellationToken cancellationToken)
@@ -63,7 +63,7 @@ internal static class PuzzlePredictions
                 carry = next;
                 using (outputs)
                 {
-                    if (step < model.Config.HaltMaxSteps && !carry.Halted.All().Item<bool>()) continue;
+                    if (step < model.Config.EffectiveEvalHaltMaxSteps && !carry.Halted.All().Item<bool>()) continue;
                     var predictions = outputs.Logits.ArgMax(-1).To(DType.Int32).To(Device.Cpu).ToArray<int>();
                     var qHalt = outputs.QHaltLogits.To(DType.Float32).To(Device.Cpu).ToArray<float>();
                     var rows = new List<PuzzleRow>(batch.LocalValidRows);

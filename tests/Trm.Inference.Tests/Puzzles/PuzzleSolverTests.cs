@@ -164,6 +164,21 @@ public sealed class PuzzleSolverTests
             Assert.That(loaded.Solve(puzzle).Tokens, Is.EqualTo(new PuzzleSolver(model).Solve(puzzle).Tokens));
         }
 
+        // More ACT steps than the checkpoint's halt_max_steps (5): the answer is the model's own 7-step answer.
+        using (var longer = PuzzleSolver.Load(dir, Device.Cpu, actSteps: 7))
+        {
+            Assert.That(longer.Config.EffectiveEvalHaltMaxSteps, Is.EqualTo(7));
+            Assert.That(longer.Config.HaltMaxSteps, Is.EqualTo(5), "the training limit is kept");
+            var solution = longer.Solve(puzzle);
+            Assert.That(solution.Steps, Is.EqualTo(7));
+            using var sevenStep = NewModel(qHaltBias: -8);
+            using var asLoaded = new TrmModel(sevenStep.Config with { EvalHaltMaxSteps = 7 }, new Generator(11));
+            TrmStateDict.LoadFile(asLoaded, weights);
+            asLoaded.Eval();
+            Assert.That(solution.Tokens, Is.EqualTo(DirectAnswer(asLoaded, puzzle, 7)));
+        }
+        Assert.That(() => PuzzleSolver.Load(dir, Device.Cpu, actSteps: 0), Throws.TypeOf<Trm.Model.Configuration.TrmConfigException>().With.Message.Contains("eval_halt_max_steps"));
+
         var bytes = File.ReadAllBytes(weights);
         bytes[^5] ^= 0x11;
         File.WriteAllBytes(weights, bytes);
