@@ -135,9 +135,14 @@ public sealed class TrainingCommandsTests
         Assert.That(zeroEval, Is.EqualTo(2));
         Assert.That(zeroEvalErr, Does.Contain("eval_halt_max_steps"));
 
-        // A second quickstart reuses the dataset.
-        var (again, againOut, _) = await Trm("quickstart", "--data", data, "--checkpoints", checkpoints, "--steps", "2", "--train-puzzles", "48", "--test-puzzles", "8", "--clues", "60");
+        var (badSteps, _, badStepsErr) = await Trm("quickstart", "--data", data, "--checkpoints", checkpoints, "--eval-act-steps", "0");
+        Assert.That(badSteps, Is.EqualTo(2));
+        Assert.That(badStepsErr, Does.Contain("--eval-act-steps"));
+
+        // A second quickstart reuses the dataset and evaluates with more ACT steps than it trains with.
+        var (again, againOut, _) = await Trm("quickstart", "--data", data, "--checkpoints", checkpoints, "--steps", "2", "--train-puzzles", "48", "--test-puzzles", "8", "--clues", "60", "--eval-act-steps", "6");
         Assert.That(again, Is.EqualTo(0));
+        Assert.That(againOut, Does.Contain("ACT steps: 6 of 6"));
         Assert.That(againOut, Does.Contain("1/4 reusing the dataset"));
     }
 }

@@ -68,14 +68,15 @@ public static class QuickstartCommand
         var trainPuzzles = new Option<int>("--train-puzzles") { Description = "Training puzzles to generate.", DefaultValueFactory = _ => Defaults.TrainPuzzles };
         var testPuzzles = new Option<int>("--test-puzzles") { Description = "Held-out puzzles to evaluate on.", DefaultValueFactory = _ => Defaults.TestPuzzles };
         var seed = new Option<int>("--seed") { Description = "Seed of data generation and training.", DefaultValueFactory = _ => 0 };
+        var evalActSteps = new Option<int?>("--eval-act-steps") { Description = "ACT steps of the evaluation and the solver (arch.eval_halt_max_steps; default: the 4 of training). More steps solve more of the harder puzzles." };
         var threads = new Option<int?>("--threads") { Description = "CPU threads for libtorch (default: all cores)." };
         var verbose = CommandErrors.VerboseOption();
         var command = new Command("quickstart", "Build a small easy-Sudoku dataset, train a small TRM on CPU, evaluate on held-out puzzles and solve one.");
-        foreach (var option in new Option[] { minutes, steps, data, run, checkpoints, clues, trainPuzzles, testPuzzles, seed, threads, verbose }) command.Options.Add(option);
+        foreach (var option in new Option[] { minutes, steps, data, run, checkpoints, clues, trainPuzzles, testPuzzles, seed, evalActSteps, threads, verbose }) command.Options.Add(option);
         command.SetAction((parseResult, cancellationToken) =>
         {
             var options = new QuickstartOptions(parseResult.GetValue(data)!, parseResult.GetValue(run)!, parseResult.GetValue(checkpoints)!, parseResult.GetValue(minutes), parseResult.GetValue(steps),
-                parseResult.GetValue(clues), parseResult.GetValue(trainPuzzles), parseResult.GetValue(testPuzzles), parseResult.GetValue(seed), parseResult.GetValue(threads));
+                parseResult.GetValue(clues), parseResult.GetValue(trainPuzzles), parseResult.GetValue(testPuzzles), parseResult.GetValue(seed), parseResult.GetValue(threads), parseResult.GetValue(evalActSteps));
             return Task.FromResult(CommandErrors.Run(parseResult, parseResult.GetValue(verbose), () => Run(options, cancellationToken), cancellationToken));
         });
         return command;
@@ -95,6 +96,7 @@ public static class QuickstartCommand
         Positive("--train-puzzles", o.TrainPuzzles);
         Positive("--test-puzzles", o.TestPuzzles);
         if (o.Clues is < 17 or > 81) throw new ArgumentException($"--clues: must be in [17, 81], got {o.Clues}");
+        if (o.EvalActSteps is <= 0 or > 1024) throw new ArgumentException($"--eval-act-steps: must be in [1, 1024], got {o.EvalActSteps}");
         if (o.Threads is <= 0) throw new ArgumentException($"--threads: must be positive, got {o.Threads}");
         if (o.Threads is { } n) Engine.SetNumThreads(n);
         AnsiConsole.MarkupLine("[bold]Trm.Sdk quickstart[/]: easy Sudoku with a Tiny Recursive Model on CPU");
@@ -127,7 +129,8 @@ public static class QuickstartCommand
             }
             Directory.Delete(checkpointRoot, recursive: true);
         }
-        var config = DefaultConfig(o.DataPath, o.RunName, epochs, o.Seed) with { MaxMinutes = o.Minutes, MaxSteps = o.Steps, CheckpointPath = checkpointRoot };
+        var defaults = DefaultConfig(o.DataPath, o.RunName, epochs, o.Seed);
+        var config = defaults with { MaxMinutes = o.Minutes, MaxSteps = o.Steps, CheckpointPath = checkpointRoot, Arch = defaults.Arch with { EvalHaltMaxSteps = o.EvalActSteps } };
         using var trainer = Trainer.CreateBuilder().WithConfig(config).Build();
         var a = config.Arch;
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
@@ -169,4 +172,4 @@ public static class QuickstartCommand
 }
 
 /// <summary>Settings of one quickstart run.</summary>
-internal sealed record QuickstartOptions(string DataPath, string RunName, string CheckpointsRoot, double Minutes, int Steps, int Clues, int TrainPuzzles, int TestPuzzles, int Seed, int? Threads);
+internal sealed record QuickstartOptions(string DataPath, string RunName, string CheckpointsRoot, double Minutes, int Steps, int Clues, int TrainPuzzles, int TestPuzzles, int Seed, int? Threads, int? EvalActSteps = null);
