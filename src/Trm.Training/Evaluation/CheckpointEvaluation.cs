@@ -46,8 +46,7 @@ public static class CheckpointEvaluation
         ArgumentNullException.ThrowIfNull(dataPaths);
         var target = device ?? Device.Cpu;
         var opened = TrmCheckpoint.Open(checkpoint);
-        var config = (opened.Config with { BatchSize = null, EvalHaltMaxSteps = actSteps ?? opened.Config.EvalHaltMaxSteps }).ForDevice(target);
-        config.Validate();
+        var config = opened.Config;
         var lossKind = ReadLossKind(opened.FilePath(TrainingCheckpoint.TrainerFile));
 
         using var test = PuzzleDataset.Open(new PuzzleDatasetOptions
@@ -62,8 +61,8 @@ public static class CheckpointEvaluation
         {
             throw new TrmCheckpointException(checkpoint, $"the model was trained on seq_len {config.SeqLen}, vocab {config.VocabSize}; the data has seq_len {meta.SeqLen}, vocab {meta.VocabSize}");
         }
-        using var head = new ActLossHead(new TrmModel(config), lossKind);
-        opened.LoadWeights(head.Model, target);
+        // The checkpoint's own loader: weights on the device, its forward dtype there, and the ACT steps asked for.
+        using var head = new ActLossHead(opened.LoadModel(target, actSteps), lossKind);
         head.To(target);
         return PuzzleEvaluator.Evaluate(head, test, target, opened.Step, maxExamples, cancellationToken);
     }
