@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Spectre.Console;
 using Trm.Cli;
 
@@ -144,5 +145,24 @@ public sealed class TrainingCommandsTests
         Assert.That(again, Is.EqualTo(0));
         Assert.That(againOut, Does.Contain("ACT steps: 6 of 6"));
         Assert.That(againOut, Does.Contain("1/4 reusing the dataset"));
+
+        // Overrides in trm train's style change the quickstart's configuration (the schedule follows the batch size).
+        var (tuned, tunedOut, tunedErr) = await Trm("quickstart", "--data", data, "--checkpoints", checkpoints, "--run", "tuned", "--steps", "3", "--train-puzzles", "48", "--test-puzzles", "8", "--clues", "60",
+            "arch.H_cycles=3", "global_batch_size=8", "ema=true", "arch.eval_halt_max_steps=5");
+        Assert.That(tuned, Is.EqualTo(0), tunedErr);
+        Assert.That(tunedOut, Does.Contain("H_cycles 3").And.Contain("batch 8").And.Contain("ACT steps: 5 of 5"));
+        using (var trainer = JsonDocument.Parse(File.ReadAllText(Path.Combine(checkpoints, "tuned", "step_3", "trainer.json"))))
+        {
+            var saved = trainer.RootElement;
+            Assert.That(saved.GetProperty("total_steps").GetInt64(), Is.EqualTo(6), "one epoch of 48 puzzles in batches of 8");
+            Assert.That(saved.GetProperty("config").GetProperty("ema").GetBoolean(), Is.True);
+            Assert.That(saved.GetProperty("config").GetProperty("arch").GetProperty("H_cycles").GetInt32(), Is.EqualTo(3));
+        }
+        var (owned, _, ownedErr) = await Trm("quickstart", "--data", data, "--checkpoints", checkpoints, "data_paths=[elsewhere]");
+        Assert.That(owned, Is.EqualTo(2));
+        Assert.That(ownedErr, Does.Contain("data_paths=[elsewhere]").And.Contain("--data"));
+        var (invalid, _, invalidErr) = await Trm("quickstart", "--data", data, "--checkpoints", checkpoints, "arch.H_cycles=0");
+        Assert.That(invalid, Is.EqualTo(2));
+        Assert.That(invalidErr, Does.Contain("H_cycles"));
     }
 }

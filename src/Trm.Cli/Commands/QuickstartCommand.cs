@@ -6,9 +6,12 @@ using Trm.Data.Puzzles;
 using Trm.Data.Puzzles.Sudoku;
 using Trm.Inference.Puzzles;
 using Trm.Model;
+using Trm.Model.Checkpoints;
 using Trm.Torch;
 using Trm.Training;
 using Trm.Training.Configuration;
+using Trm.Training.Evaluation;
+using Trm.Training.Metrics;
 
 namespace Trm.Cli.Commands;
 
@@ -69,14 +72,22 @@ public static class QuickstartCommand
         var testPuzzles = new Option<int>("--test-puzzles") { Description = "Held-out puzzles to evaluate on.", DefaultValueFactory = _ => Defaults.TestPuzzles };
         var seed = new Option<int>("--seed") { Description = "Seed of data generation and training.", DefaultValueFactory = _ => 0 };
         var evalActSteps = new Option<int?>("--eval-act-steps") { Description = "ACT steps of the evaluation and the solver (arch.eval_halt_max_steps; default: the 4 of training). More steps solve more of the harder puzzles." };
-        var threads = new Option<int?>("--threads") { Description = "CPU threads for libtorch (default: all cores)." };
+        var threads = new Option<int?>("--threads") { Description = "CPU threads for libtorch (default: all cores; with --workers, per worker, default 1)." };
+        var workers = new Option<int?>("--workers") { Description = "Train data-parallel in this many worker processes (trm train --nproc-per-node), each with its share of the batch; on small CPUs 2 workers of one thread run faster than one process with two threads." };
+        var overrides = new Argument<string[]>("overrides")
+        {
+            Description = "Training overrides in trm train's style on top of the quickstart's configuration (arch.H_cycles=3, lr=2e-3, ema=true); the data, run, schedule length and time budget come from the options above.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
         var verbose = CommandErrors.VerboseOption();
         var command = new Command("quickstart", "Build a small easy-Sudoku dataset, train a small TRM on CPU, evaluate on held-out puzzles and solve one.");
-        foreach (var option in new Option[] { minutes, steps, data, run, checkpoints, clues, trainPuzzles, testPuzzles, seed, evalActSteps, threads, verbose }) command.Options.Add(option);
+        foreach (var option in new Option[] { minutes, steps, data, run, checkpoints, clues, trainPuzzles, testPuzzles, seed, evalActSteps, threads, workers, verbose }) command.Options.Add(option);
+        command.Arguments.Add(overrides);
         command.SetAction((parseResult, cancellationToken) =>
         {
             var options = new QuickstartOptions(parseResult.GetValue(data)!, parseResult.GetValue(run)!, parseResult.GetValue(checkpoints)!, parseResult.GetValue(minutes), parseResult.GetValue(steps),
-                parseResult.GetValue(clues), parseResult.GetValue(trainPuzzles), parseResult.GetValue(testPuzzles), parseResult.GetValue(seed), parseResult.GetValue(threads), parseResult.GetValue(evalActSteps));
+                parseResult.GetValue(clues), parseResult.GetValue(trainPuzzles), parseResult.GetValue(testPuzzles), parseResult.GetValue(seed), parseResult.GetValue(threads), parseResult.GetValue(evalActSteps),
+                parseResult.GetValue(overrides) ?? [], parseResult.GetValue(workers));
             return Task.FromResult(CommandErrors.Run(parseResult, parseResult.GetValue(verbose), () => Run(options, cancellationToken), cancellationToken));
         });
         return command;
@@ -98,7 +109,10 @@ public static class QuickstartCommand
         if (o.Clues is < 17 or > 81) throw new ArgumentException($"--clues: must be in [17, 81], got {o.Clues}");
         if (o.EvalActSteps is <= 0 or > 1024) throw new ArgumentException($"--eval-act-steps: must be in [1, 1024], got {o.EvalActSteps}");
         if (o.Threads is <= 0) throw new ArgumentException($"--threads: must be positive, got {o.Threads}");
-        if (o.Threads is { } n) Engine.SetNumThreads(n);
+        var baseConfig = ApplyOverrides(DefaultConfig(o.DataPath, o.RunName, 1, o.Seed), o.Overrides ?? []);
+        if (o.Workers is < 1 or > 64) throw new ArgumentException($"--workers: must be in [1, 64], got {o.Workers}");
+        if (o.Workers is > 1 && o.Threads is { } perWorker) Environment.SetEnvironmentVariable("OMP_NUM_THREADS", perWorker.ToString(CultureInfo.InvariantCulture));
+        else if (o.Threads is { } n) Engine.SetNumThreads(n);
         AnsiConsole.MarkupLine("[bold]Trm.Sdk quickstart[/]: easy Sudoku with a Tiny Recursive Model on CPU");
 
         // 1. Data.
@@ -119,7 +133,7 @@ public static class QuickstartCommand
         // 2. Train.
         var trainMeta = PuzzleDatasetMetadata.Parse(File.ReadAllText(Path.Combine(o.DataPath, "train", PuzzleDatasetMetadata.FileName)));
         var examplesPerEpoch = trainMeta.TotalGroups * trainMeta.MeanPuzzleExamples;
-        var epochs = (int)Math.Max(1, Math.Ceiling(o.Steps * (double)Defaults.BatchSize / examplesPerEpoch));
+        var epochs = (int)Math.Max(1, Math.Ceiling(o.Steps * (double)baseConfig.GlobalBatchSize / examplesPerEpoch));
         var checkpointRoot = Path.Combine(o.CheckpointsRoot, o.RunName);
         if (Directory.Exists(checkpointRoot))
         {
@@ -129,27 +143,118 @@ public static class QuickstartCommand
             }
             Directory.Delete(checkpointRoot, recursive: true);
         }
-        var defaults = DefaultConfig(o.DataPath, o.RunName, epochs, o.Seed);
-        var config = defaults with { MaxMinutes = o.Minutes, MaxSteps = o.Steps, CheckpointPath = checkpointRoot, Arch = defaults.Arch with { EvalHaltMaxSteps = o.EvalActSteps } };
-        using var trainer = Trainer.CreateBuilder().WithConfig(config).Build();
+        var config = baseConfig with
+        {
+            Epochs = epochs,
+            MaxMinutes = o.Minutes,
+            MaxSteps = o.Steps,
+            CheckpointPath = checkpointRoot,
+            Arch = o.EvalActSteps is { } act ? baseConfig.Arch with { EvalHaltMaxSteps = act } : baseConfig.Arch,
+        };
         var a = config.Arch;
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"2/4 training a TRM (hidden {a.HiddenSize}, {(a.MlpT ? "token-mixing MLP" : "attention")}, L_layers {a.LLayers}, H_cycles {a.HCycles}, L_cycles {a.LCycles}, up to {a.HaltMaxSteps} ACT steps) for {trainer.StepLimit} steps or {o.Minutes} minutes, batch {config.GlobalBatchSize}, lr {config.Lr}"));
-        var result = TrainingConsole.Run(trainer, cancellationToken);
+            $"2/4 training a TRM (hidden {a.HiddenSize}, {(a.MlpT ? "token-mixing MLP" : "attention")}, L_layers {a.LLayers}, H_cycles {a.HCycles}, L_cycles {a.LCycles}, up to {a.HaltMaxSteps} ACT steps) for {Math.Min(o.Steps, (long)(epochs * examplesPerEpoch / config.GlobalBatchSize))} steps or {o.Minutes} minutes, batch {config.GlobalBatchSize}, lr {config.Lr}{(o.Workers is > 1 ? $", {o.Workers} worker processes" : "")}"));
+        var (steps, elapsed, eval, lastCheckpoint) = o.Workers is > 1 ? TrainInWorkers(config, o.Workers.Value, cancellationToken) : TrainHere(config, cancellationToken);
 
         // 3. Evaluation (the trainer's final evaluation on every held-out puzzle).
-        var eval = result.LastEvaluation;
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"3/4 held-out puzzles: [bold]{eval?.ExactAccuracy:P1} solved exactly[/] ({eval?.Examples} puzzles, token accuracy {eval?.Accuracy:P1}) after {result.Steps} steps, {result.Elapsed.TotalMinutes:F1} min of training"));
+            $"3/4 held-out puzzles: [bold]{eval?.ExactAccuracy:P1} solved exactly[/] ({eval?.Examples} puzzles, token accuracy {eval?.Accuracy:P1}) after {steps} steps, {elapsed.TotalMinutes:F1} min of training"));
 
         // 4. Solve one held-out puzzle from the checkpoint.
         var grid = FirstTestPuzzle(o.DataPath);
-        using var solver = PuzzleSolver.Load(result.LastCheckpoint!, Device.Cpu);
+        using var solver = PuzzleSolver.Load(lastCheckpoint, Device.Cpu);
         var report = SolveCommand.Solve(solver, grid);
-        AnsiConsole.MarkupLine($"4/4 solving a held-out puzzle with {Markup.Escape(result.LastCheckpoint!)}:");
+        AnsiConsole.MarkupLine($"4/4 solving a held-out puzzle with {Markup.Escape(lastCheckpoint)}:");
         Console.Write(report.Text);
-        AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"total time {total.Elapsed.TotalMinutes:F1} min. Try: trm solve --checkpoint {result.LastCheckpoint} --sudoku {SudokuPuzzle.FormatGrid(grid)}"));
+        AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"total time {total.Elapsed.TotalMinutes:F1} min. Try: trm solve --checkpoint {lastCheckpoint} --sudoku {SudokuPuzzle.FormatGrid(grid)}"));
         return 0;
+    }
+
+    private static (long Steps, TimeSpan Elapsed, EvaluationResult? Eval, string LastCheckpoint) TrainHere(TrainConfig config, CancellationToken cancellationToken)
+    {
+        using var trainer = Trainer.CreateBuilder().WithConfig(config).Build();
+        var result = TrainingConsole.Run(trainer, cancellationToken);
+        return (result.Steps, result.Elapsed, result.LastEvaluation, result.LastCheckpoint!);
+    }
+
+    /// <summary>
+    /// Trains in <paramref name="workers"/> data-parallel <c>trm train</c> processes from the resolved configuration, printing
+    /// rank 0's progress from its metrics log; the result is read back from that log and the run folder.
+    /// </summary>
+    private static (long Steps, TimeSpan Elapsed, EvaluationResult? Eval, string LastCheckpoint) TrainInWorkers(TrainConfig config, int workers, CancellationToken cancellationToken)
+    {
+        var root = config.CheckpointPath!;
+        var configFile = root + ".config.json"; // beside the run folder, removed afterwards
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(configFile))!);
+        File.WriteAllText(configFile, ConfigLoader.ToJson(config));
+        var clock = Stopwatch.StartNew();
+        var metricsPath = Path.Combine(root, "metrics.jsonl");
+        using var stop = new CancellationTokenSource();
+        var progress = Task.Run(async () =>
+        {
+            long shown = 0;
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(30), stop.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+                if (!File.Exists(metricsPath)) continue;
+                var last = MetricsJsonlWriter.Read(metricsPath).LastOrDefault(r => r.Split == "train");
+                if (last is null || last.Step == shown) continue;
+                shown = last.Step;
+                AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  step {last.Step} ({clock.Elapsed.TotalMinutes:F1} min): loss {last.Values.GetValueOrDefault("lm_loss"):F3}, token accuracy {last.Values.GetValueOrDefault("accuracy"):P1}, lr {last.Values.GetValueOrDefault("lr"):E1}"));
+            }
+        }, CancellationToken.None);
+        int code;
+        try
+        {
+            var launcher = new Distributed.WorkerLauncher { ProcessesPerNode = workers };
+            code = launcher.Run(["train", "--config", configFile], Console.Out, Console.Error, cancellationToken);
+        }
+        finally
+        {
+            stop.Cancel();
+            progress.Wait(CancellationToken.None);
+            File.Delete(configFile);
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+        if (code != 0) throw new InvalidOperationException($"data-parallel training failed (exit code {code}); the workers' errors are above");
+        var records = MetricsJsonlWriter.Read(metricsPath);
+        var evalRecord = records.LastOrDefault(r => r.Split == "eval");
+        var eval = evalRecord is null ? null : new EvaluationResult(evalRecord.Step, (long)evalRecord.Values.GetValueOrDefault("count"), evalRecord.Values);
+        var lastCheckpoint = TrmCheckpoint.FindLatest(root) ?? throw new InvalidOperationException($"{root}: the workers wrote no checkpoint");
+        var steps = records.Where(r => r.Split == "train").Select(r => r.Step).DefaultIfEmpty(0).Max();
+        return (steps, clock.Elapsed, eval, lastCheckpoint);
+    }
+
+    /// <summary>
+    /// Applies <c>trm train</c>-style overrides to the quickstart's configuration and validates the result. Keys the
+    /// quickstart sets from its own options are refused with the option to use instead.
+    /// </summary>
+    internal static TrainConfig ApplyOverrides(TrainConfig defaults, IReadOnlyList<string> overrides)
+    {
+        foreach (var token in overrides)
+        {
+            var key = token.Split('=', 2)[0].TrimStart('+', '~');
+            var option = key switch
+            {
+                "data_paths" => "--data",
+                "run_name" => "--run",
+                "checkpoint_path" => "--checkpoints and --run",
+                "epochs" or "max_steps" => "--steps",
+                "max_minutes" => "--minutes",
+                "seed" => "--seed",
+                _ => null,
+            };
+            if (option is not null) throw new ArgumentException($"override '{token}': the quickstart sets {key} from {option}; use that option instead");
+        }
+        return ConfigLoader.ApplyOverrides(defaults, overrides).Validate();
     }
 
     private static byte[] FirstTestPuzzle(string dataPath)
@@ -172,4 +277,5 @@ public static class QuickstartCommand
 }
 
 /// <summary>Settings of one quickstart run.</summary>
-internal sealed record QuickstartOptions(string DataPath, string RunName, string CheckpointsRoot, double Minutes, int Steps, int Clues, int TrainPuzzles, int TestPuzzles, int Seed, int? Threads, int? EvalActSteps = null);
+internal sealed record QuickstartOptions(string DataPath, string RunName, string CheckpointsRoot, double Minutes, int Steps, int Clues, int TrainPuzzles, int TestPuzzles, int Seed, int? Threads, int? EvalActSteps = null,
+    IReadOnlyList<string>? Overrides = null, int? Workers = null);

@@ -76,6 +76,7 @@ internal static class NativeLibraryResolver
     private static (IntPtr, NativeLibraryLoadException?) Load()
     {
         OpenBlasCoreType.Apply();
+        OpenMpWaitPolicy.Apply();
         var searched = new List<string>();
         string? env = Environment.GetEnvironmentVariable(EnvironmentVariable);
         if (!string.IsNullOrEmpty(env))

@@ -139,6 +139,26 @@ public sealed class DistributedTrainingTests
     }
 
     [Test]
+    public async Task QuickstartTrainsInWorkerProcessesAndSolvesFromTheirCheckpoint()
+    {
+        var data = Path.Combine(_root, "qs-data");
+        var checkpoints = Path.Combine(_root, "qs-ckpt");
+        var run = await Child(NoEnv, "quickstart", "--workers", "2", "--steps", "4", "--train-puzzles", "64", "--test-puzzles", "8", "--clues", "60",
+            "--data", data, "--checkpoints", checkpoints, "global_batch_size=8");
+        Assert.That(run.Code, Is.EqualTo(0), run.Output);
+        var output = System.Text.RegularExpressions.Regex.Replace(run.Output, @"\s+", " "); // the console wraps long lines
+        Assert.That(output, Does.Contain("2 worker processes").And.Contain("[rank 1]").And.Contain("(rank 0 of 2)"));
+        Assert.That(output, Does.Contain("3/4 held-out puzzles:").And.Contain("(8 puzzles").And.Contain("after 4 steps"));
+        Assert.That(output, Does.Contain("4/4 solving a held-out puzzle").And.Contain("valid solution:"));
+        Assert.That(File.ReadLines(Path.Combine(checkpoints, "quickstart", "metrics.jsonl")).Count(l => l.Contains("\"split\":\"train\"")), Is.EqualTo(4));
+        Assert.That(Directory.GetFiles(checkpoints), Is.Empty, "the resolved configuration handed to the workers is removed");
+
+        var bad = await Child(NoEnv, "quickstart", "--workers", "0", "--data", data, "--checkpoints", checkpoints);
+        Assert.That(bad.Code, Is.EqualTo(2));
+        Assert.That(bad.Output, Does.Contain("--workers"));
+    }
+
+    [Test]
     public async Task TwoRanksMatchOneProcessAndResumeExactly()
     {
         var single = await Child(NoEnv, Overrides("single", 4));
