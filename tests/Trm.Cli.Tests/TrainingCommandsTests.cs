@@ -99,6 +99,7 @@ public sealed class TrainingCommandsTests
         Assert.That(code, Is.EqualTo(0), err);
         Assert.That(output, Does.Contain("1/4 generating 48 training + 8 held-out puzzles"));
         Assert.That(output, Does.Contain("3/4 held-out puzzles:").And.Contain("(8 puzzles"));
+        Assert.That(System.Text.RegularExpressions.Regex.Replace(output, @"\s+", " "), Does.Contain("(trm solve --act-early-stop): "), "the early-stop rule's accuracy too");
         Assert.That(output, Does.Contain("valid solution:").And.Contain("ACT steps:"));
         var checkpoint = Path.Combine(checkpoints, "quickstart", "step_12");
         Assert.That(File.Exists(Path.Combine(checkpoint, "manifest.json")), Is.True);

@@ -159,6 +159,11 @@ public static class QuickstartCommand
         // 3. Evaluation (the trainer's final evaluation on every held-out puzzle).
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
             $"3/4 held-out puzzles: [bold]{eval?.ExactAccuracy:P1} solved exactly[/] ({eval?.Examples} puzzles, token accuracy {eval?.Accuracy:P1}) after {steps} steps, {elapsed.TotalMinutes:F1} min of training"));
+        if (eval?.Values.TryGetValue("early_stop_exact_accuracy", out var early) == true && eval.Values.TryGetValue("early_stop_step", out var earlySteps))
+        {
+            AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+                $"    stopping each puzzle once the halting head is 90 % sure (trm solve --act-early-stop): {early:P1} solved exactly in {earlySteps:F1} ACT steps on average"));
+        }
 
         // 4. Solve one held-out puzzle from the checkpoint.
         var grid = FirstTestPuzzle(o.DataPath);
@@ -204,11 +209,15 @@ public static class QuickstartCommand
                     break;
                 }
                 if (!File.Exists(metricsPath)) continue;
-                var last = MetricsJsonlWriter.Read(metricsPath).LastOrDefault(r => r.Split == "train");
-                if (last is null || last.Step == shown) continue;
+                var train = MetricsJsonlWriter.Read(metricsPath).Where(r => r.Split == "train").ToList();
+                if (train.Count == 0 || train[^1].Step == shown) continue;
+                var last = train[^1];
                 shown = last.Step;
+                // Accuracy is measured on the examples that finished their ACT steps in a step; the last 50 steps with some.
+                var finished = train.TakeLast(50).Where(r => r.Values.GetValueOrDefault("count") > 0).ToList();
+                var accuracy = finished.Count == 0 ? double.NaN : finished.Average(r => r.Values["accuracy"]);
                 AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  step {last.Step} ({clock.Elapsed.TotalMinutes:F1} min): loss {last.Values.GetValueOrDefault("lm_loss"):F3}, token accuracy {last.Values.GetValueOrDefault("accuracy"):P1}, lr {last.Values.GetValueOrDefault("lr"):E1}"));
+                    $"  step {last.Step} ({clock.Elapsed.TotalMinutes:F1} min): loss {last.Values.GetValueOrDefault("lm_loss"):F3}, token accuracy {accuracy:P1}, lr {last.Values.GetValueOrDefault("lr"):E1}"));
             }
         }, CancellationToken.None);
         int code;
