@@ -162,6 +162,9 @@ public sealed class TrainingCommandsTests
         var (owned, _, ownedErr) = await Trm("quickstart", "--data", data, "--checkpoints", checkpoints, "data_paths=[elsewhere]");
         Assert.That(owned, Is.EqualTo(2));
         Assert.That(ownedErr, Does.Contain("data_paths=[elsewhere]").And.Contain("--data"));
+        var (ownedSeed, _, ownedSeedErr) = await Trm("quickstart", "--data", data, "--checkpoints", checkpoints, "++seed=3");
+        Assert.That(ownedSeed, Is.EqualTo(2));
+        Assert.That(ownedSeedErr, Does.Contain("++seed=3").And.Contain("--seed"), "the key as the loader reads it (++ prefix)");
         var (invalid, _, invalidErr) = await Trm("quickstart", "--data", data, "--checkpoints", checkpoints, "arch.H_cycles=0");
         Assert.That(invalid, Is.EqualTo(2));
         Assert.That(invalidErr, Does.Contain("H_cycles"));

@@ -243,28 +243,36 @@ public static class QuickstartCommand
     }
 
     /// <summary>
-    /// Applies <c>trm train</c>-style overrides to the quickstart's configuration and validates the result. Keys the
-    /// quickstart sets from its own options are refused with the option to use instead.
+    /// Applies <c>trm train</c>-style overrides to the quickstart's configuration and validates the result. An override that
+    /// changes a setting the quickstart takes from its own options is refused with the option to use instead; each token is
+    /// read by <see cref="ConfigLoader"/> itself, so its key is the one the loader understood.
     /// </summary>
     internal static TrainConfig ApplyOverrides(TrainConfig defaults, IReadOnlyList<string> overrides)
     {
+        var config = defaults;
         foreach (var token in overrides)
         {
-            var key = token.Split('=', 2)[0].TrimStart('+', '~');
-            var option = key switch
+            var next = ConfigLoader.ApplyOverrides(config, [token]);
+            foreach (var (key, option, get) in OwnedSettings)
             {
-                "data_paths" => "--data",
-                "run_name" => "--run",
-                "checkpoint_path" => "--checkpoints and --run",
-                "epochs" or "max_steps" => "--steps",
-                "max_minutes" => "--minutes",
-                "seed" => "--seed",
-                _ => null,
-            };
-            if (option is not null) throw new ArgumentException($"override '{token}': the quickstart sets {key} from {option}; use that option instead");
+                if (!Equals(get(config), get(next))) throw new ArgumentException($"override '{token}': the quickstart sets {key} from {option}; use that option instead");
+            }
+            config = next;
         }
-        return ConfigLoader.ApplyOverrides(defaults, overrides).Validate();
+        return config.Validate();
     }
+
+    /// <summary>The settings the quickstart takes from its options: key, option, value (lists as one string, to compare).</summary>
+    private static readonly (string Key, string Option, Func<TrainConfig, object?> Get)[] OwnedSettings =
+    [
+        ("data_paths", "--data", c => string.Join('\n', c.DataPaths)),
+        ("run_name", "--run", c => c.RunName),
+        ("checkpoint_path", "--checkpoints and --run", c => c.CheckpointPath),
+        ("epochs", "--steps", c => c.Epochs),
+        ("max_steps", "--steps", c => c.MaxSteps),
+        ("max_minutes", "--minutes", c => c.MaxMinutes),
+        ("seed", "--seed", c => c.Seed),
+    ];
 
     private static byte[] FirstTestPuzzle(string dataPath)
     {
